@@ -28,7 +28,14 @@
 #define CONFIG_DEF_LOCALIP	"192.168.0.1-100"	/* PoPToP's defaults */
 #define CONFIG_DEF_REMOTEIP	"192.168.1.1-100"
 
-/* One bit per keyword; cfg->set records which were given explicitly. */
+/*
+ * One bit per keyword; cfg->set records which were given explicitly.  A
+ * string field is heap memory owned by the struct (freed by config_free)
+ * exactly when its bit is set; otherwise it is NULL or a static default
+ * (config_defaults sets pidfile, ppp, speed and user), so never free or
+ * assign the fields directly: use config_set.  NULL localip/remoteip mean
+ * CONFIG_DEF_LOCALIP/REMOTEIP unless delegating.
+ */
 enum config_key {
 	CK_BCRELAY, CK_CONNECTIONS, CK_DEBUG, CK_DELEGATE, CK_KEEPALIVE,
 	CK_LISTEN, CK_LOCALIP, CK_LOGWTMP, CK_MAXHALFOPEN, CK_NOIPPARAM,
@@ -69,7 +76,9 @@ struct config_cmdline {
 	int		 version;	/* -v */
 };
 
+/* Overwrites the struct: call it on a fresh or config_free'd one. */
 void	config_defaults(struct pptpd_config *);
+/* Frees what the struct owns and zeroes it; safe to call twice. */
 void	config_free(struct pptpd_config *);
 /* Set one keyword from its text value; err gets a message without location. */
 int	config_set(struct pptpd_config *, const char *keyword, const char *value,
@@ -79,7 +88,12 @@ int	config_parse_buf(struct pptpd_config *, const char *name,
 	    const char *text, size_t len, char *err, size_t errlen);
 int	config_parse_file(struct pptpd_config *, const char *path,
 	    char *err, size_t errlen);
-/* Parse argv (getopt_long, PoPToP's options plus -n and -T). */
+/*
+ * Parse argv (getopt_long, PoPToP's options plus -n and -T): keywords go
+ * into the struct with their set bits (so config_merge makes the command
+ * line win), the rest into the cmdline.  Re-callable (resets optind);
+ * stops at the first non-option and calls it an error.
+ */
 int	config_parse_argv(struct pptpd_config *, struct config_cmdline *,
 	    int argc, char **argv, char *err, size_t errlen);
 /* Copy into dst every keyword that src has set (src wins). */
@@ -88,6 +102,8 @@ int	config_merge(struct pptpd_config *dst, const struct pptpd_config *src);
 int	config_check(const struct pptpd_config *, char *err, size_t errlen);
 /* One keyword a line; parses back to the same configuration. */
 int	config_dump(const struct pptpd_config *, FILE *);
+/* 1 if both have the same effective value for every keyword. */
+int	config_equal(const struct pptpd_config *, const struct pptpd_config *);
 void	config_usage(FILE *);
 
 #endif

@@ -11,9 +11,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -68,7 +70,7 @@ struct master {
 static void
 find_program(const char *name, char *out, size_t len)
 {
-	char self[PATH_MAX], *slash;
+	char self[PATH_MAX - 64], *slash;
 	ssize_t n;
 
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -82,6 +84,40 @@ find_program(const char *name, char *out, size_t len)
 		}
 	}
 	snprintf(out, len, "%s/%s", SBINDIR, name);
+}
+
+/*
+ * What the file cannot tell: the options file is readable, the ppp program
+ * executable, the user exists and is not root, the VRF device exists.
+ * Checked by -n, at start and at reload, so mistakes show up at once and
+ * not as a failed call later (POPTOP-NOTES 5.2.11).
+ */
+int
+master_check_env(const struct pptpd_config *cfg, char *err, size_t errlen)
+{
+	const char *ppp = cfg->ppp ? cfg->ppp : PPPD_PATH;
+	const char *user = cfg->user ? cfg->user : CONFIG_DEF_USER;
+	struct passwd *pw;
+
+	if (cfg->option != NULL && access(cfg->option, R_OK) == -1) {
+		snprintf(err, errlen, "option %s: %s", cfg->option,
+		    strerror(errno));
+		return -1;
+	}
+	if (access(ppp, X_OK) == -1) {
+		snprintf(err, errlen, "ppp %s: %s", ppp, strerror(errno));
+		return -1;
+	}
+	if ((pw = getpwnam(user)) == NULL || pw->pw_uid == 0) {
+		snprintf(err, errlen, "user %s: %s", user,
+		    pw == NULL ? "no such user" : "must not be root");
+		return -1;
+	}
+	if (cfg->vrf != NULL && if_nametoindex(cfg->vrf) == 0) {
+		snprintf(err, errlen, "vrf %s: no such device", cfg->vrf);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -509,7 +545,8 @@ reload(struct master *m)
 	config_defaults(n);
 	if (config_parse_file(n, m->conffile, err, sizeof(err)) != 0 ||
 	    config_merge(n, m->cli) != 0 ||
-	    config_check(n, err, sizeof(err)) != 0) {
+	    config_check(n, err, sizeof(err)) != 0 ||
+	    master_check_env(n, err, sizeof(err)) != 0) {
 		log_warnx("reload failed, keeping the old configuration: %s",
 		    err);
 		config_free(n);

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,9 @@ load_config(struct pptpd_config *cfg, const struct pptpd_config *cli,
 		snprintf(err, errlen, "cannot merge the command line");
 		return -1;
 	}
-	return config_check(cfg, err, errlen);
+	if (config_check(cfg, err, errlen) != 0)
+		return -1;
+	return master_check_env(cfg, err, errlen);
 }
 
 /* Fork; the parent waits for the child's one-byte verdict and exits. */
@@ -106,7 +109,7 @@ main(int argc, char **argv)
 {
 	struct pptpd_config cli, cfg;
 	struct config_cmdline cmd;
-	char err[512];
+	char err[512], pidfile[PATH_MAX];
 	const char *conffile;
 	int lfd, rfd = -1, status;
 
@@ -145,14 +148,17 @@ main(int argc, char **argv)
 	}
 	if (!cmd.foreground)
 		rfd = daemonize();
-	if (write_pidfile(cfg.pidfile) != 0) {
+	/* The pidfile written now is the one removed at exit, whatever a
+	 * reload says later. */
+	snprintf(pidfile, sizeof(pidfile), "%s", cfg.pidfile ? cfg.pidfile : "");
+	if (write_pidfile(pidfile) != 0) {
 		daemon_ready(rfd, 1);
 		return 1;
 	}
 	daemon_ready(rfd, 0);
 	status = master_run(&cfg, &cli, conffile, lfd, cmd.foreground);
-	if (cfg.pidfile != NULL && *cfg.pidfile != '\0')
-		unlink(cfg.pidfile);
+	if (*pidfile != '\0')
+		unlink(pidfile);
 	config_free(&cfg);
 	config_free(&cli);
 	return status;

@@ -1,0 +1,1024 @@
+/*
+ * bcrelay: relay IPv4 UDP broadcasts received on one interface (the LAN)
+ * to every interface whose name matches a regular expression (the PPTP
+ * clients' ppp interfaces), so that NetBIOS name and datagram service
+ * (UDP 137/138) browsing works over the VPN.
+ *
+ * Command line compatible with PoPToP's bcrelay:
+ *	bcrelay [-d] [-n] -i IFIN -o IFOUT_REGEX [-s IF:ADDR] [-v] [-h]
+ *
+ * How it works:
+ *  - An AF_PACKET socket bound to IFIN with a BPF filter (IPv4 + UDP)
+ *    sees every received frame there, whatever the routing tables say.
+ *  - A packet is relayed only when it is an unfragmented UDP datagram to
+ *    255.255.255.255 or to one of IFIN's broadcast addresses, with a TTL
+ *    above 1.  Every length is checked before it is used.
+ *  - Each copy is rebuilt from the parsed fields (IP options dropped),
+ *    keeps the original source address and ports, gets TTL 1, and is sent
+ *    to the outgoing interface's peer (point-to-point, e.g. ppp) or
+ *    broadcast address, with the UDP checksum recomputed (or left zero
+ *    when the sender sent none).  TTL 1 on the copies and "never relay
+ *    TTL <= 1" make relay loops between two bcrelays impossible.
+ *  - The set of outgoing interfaces is rescanned on rtnetlink link and
+ *    address events (ppp interfaces come and go with the calls) and every
+ *    BCR_RESCAN_MS as a fallback.
+ *  - After the sockets are open, root is dropped (to "nobody").
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1		/* struct in_pktinfo, setresuid */
+#endif
+
+#include "autoconf.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <ifaddrs.h>
+#include <linux/filter.h>
+#include <linux/if_packet.h>
+#include <linux/if_ether.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pwd.h>
+#include <regex.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "log.h"
+#include "util.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION		"unknown"
+#endif
+
+#define BCR_RESCAN_MS		30000	/* fallback rescan with netlink */
+#define BCR_RESCAN_NONL_MS	2000	/* rescan when netlink is missing */
+#define BCR_MAX_IPSEC		8	/* -s arguments */
+#define BCR_MAX_INBCAST		16	/* broadcast addresses of IFIN */
+#define BCR_MAX_OUT		4096	/* outgoing interfaces */
+#define BCR_PKT_MAX		65536	/* largest IPv4 datagram + 1 */
+#define BCR_IP_HLEN		20	/* we send no IP options */
+#define BCR_UDP_HLEN		8
+#define BCR_NOBODY		"nobody"
+
+/* Why a received packet is not relayed (returned negated). */
+enum bcr_drop {
+	BCR_OK = 0,
+	BCR_D_SHORT,		/* shorter than the headers it claims */
+	BCR_D_NOTIP4,		/* not IPv4, or IHL < 5 */
+	BCR_D_NOTUDP,		/* IP protocol is not UDP */
+	BCR_D_LENGTH,		/* IP or UDP length field disagrees */
+	BCR_D_FRAG,		/* a fragment: no UDP header to rewrite */
+	BCR_D_IPSUM,		/* bad IP header checksum */
+	BCR_D_UDPSUM,		/* bad UDP checksum */
+	BCR_D_NOTBCAST,		/* not to a broadcast address of IFIN */
+	BCR_D_TTL,		/* TTL <= 1: possibly a copy of ours */
+	BCR_D_MAX_
+};
+
+static const char *const bcr_drop_names[] = {
+	"ok",
+	"truncated",
+	"not IPv4",
+	"not UDP",
+	"length field mismatch",
+	"fragment",
+	"bad IP header checksum",
+	"bad UDP checksum",
+	"not a broadcast",
+	"TTL <= 1",
+};
+
+/* A parsed UDP datagram; addresses and ports in host byte order. */
+struct bcr_udp {
+	uint8_t		 tos;
+	uint16_t	 id;
+	uint16_t	 frag;		/* flags and fragment offset */
+	uint8_t		 ttl;
+	uint32_t	 src;
+	uint32_t	 dst;
+	uint16_t	 sport;
+	uint16_t	 dport;
+	uint16_t	 csum;		/* as received; 0 = none */
+	const uint8_t	*data;		/* UDP payload */
+	size_t		 datalen;
+};
+
+struct bcr_ipsec {
+	char		 name[IF_NAMESIZE];
+	uint32_t	 dst;		/* host order */
+};
+
+struct bcr_out {
+	char		 name[IF_NAMESIZE];
+	unsigned int	 ifindex;
+	uint32_t	 dst;		/* host order: peer or broadcast */
+};
+
+static struct {
+	const char	*ifin;
+	const char	*ifout;		/* regex source text, or NULL */
+	regex_t		 re;
+	struct bcr_ipsec ipsec[BCR_MAX_IPSEC];
+	size_t		 nipsec;
+	int		 nolog;
+
+	unsigned int	 inidx;		/* IFIN's ifindex, 0 while absent */
+	uint32_t	 inbcast[BCR_MAX_INBCAST];
+	size_t		 ninbcast;
+	struct bcr_out	*out;
+	size_t		 nout;
+
+	int		 rxfd;		/* AF_PACKET on IFIN */
+	int		 txfd;		/* raw IPv4, IP_HDRINCL */
+	int		 nlfd;		/* rtnetlink events, or -1 */
+	int		 dirty;		/* rescan before the next packet */
+	uint64_t	 next_scan;
+
+	unsigned long	 rx;
+	unsigned long	 relayed;
+	unsigned long	 sent;
+	unsigned long	 senderr;
+	unsigned long	 drops[BCR_D_MAX_];
+} bcr;
+
+static volatile sig_atomic_t bcr_quit;
+static volatile sig_atomic_t bcr_hup;
+
+static uint8_t bcr_rxbuf[BCR_PKT_MAX];
+static uint8_t bcr_txbuf[BCR_PKT_MAX];
+
+/* -n: "no logging except fatal errors" (PoPToP's meaning). */
+#define bcr_info(...)	do { if (!bcr.nolog) log_info(__VA_ARGS__); } while (0)
+#define bcr_warnx(...)	do { if (!bcr.nolog) log_warnx(__VA_ARGS__); } while (0)
+#define bcr_warn(...)	do { if (!bcr.nolog) log_warn(__VA_ARGS__); } while (0)
+
+static const char *
+bcr_drop_str(int e)
+{
+	if (e > 0 || -e >= BCR_D_MAX_)
+		return "unknown";
+	return bcr_drop_names[-e];
+}
+
+static const char *
+bcr_ntoa(uint32_t a, char *buf, size_t len)
+{
+	struct in_addr in;
+
+	in.s_addr = htonl(a);
+	if (inet_ntop(AF_INET, &in, buf, (socklen_t)len) == NULL)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+/* RFC 1071 one's complement sum over n bytes, continuing from sum. */
+static uint32_t
+bcr_sum(uint32_t sum, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		sum += (uint32_t)p[n - 1] << 8;
+	return sum;
+}
+
+static uint16_t
+bcr_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/*
+ * UDP checksum (RFC 768) over the pseudo header, the UDP header with the
+ * checksum field taken as csum, and the payload.  Returns the folded sum
+ * (0xffff when a packet carrying csum verifies).
+ */
+static uint16_t
+bcr_udp_sum(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+    uint16_t csum, const uint8_t *data, size_t datalen)
+{
+	uint32_t sum = 0;
+	size_t ulen = datalen + BCR_UDP_HLEN;
+
+	sum += src >> 16;
+	sum += src & 0xffff;
+	sum += dst >> 16;
+	sum += dst & 0xffff;
+	sum += IPPROTO_UDP;
+	sum += (uint32_t)ulen;
+	sum += sport;
+	sum += dport;
+	sum += (uint32_t)ulen;
+	sum += csum;
+	return bcr_fold(bcr_sum(sum, data, datalen));
+}
+
+/*
+ * Parse one received IPv4 packet (network header first, as an AF_PACKET
+ * SOCK_DGRAM socket delivers it).  Everything is hostile: the IHL, total
+ * length and UDP length are checked against the bytes actually present;
+ * bytes beyond the IP total length (link padding) are ignored.
+ */
+static int
+bcr_parse(const uint8_t *pkt, size_t len, struct bcr_udp *u)
+{
+	struct rbuf b, h;
+	const uint8_t *hdr;
+	uint8_t vhl, proto;
+	size_t hlen, totlen, ulen;
+
+	rbuf_init(&b, pkt, len);
+	vhl = rbuf_get8(&b);
+	if (b.err)
+		return -BCR_D_SHORT;
+	hlen = (size_t)(vhl & 0x0f) * 4;
+	if ((vhl >> 4) != 4 || hlen < BCR_IP_HLEN)
+		return -BCR_D_NOTIP4;
+	if (len < hlen)
+		return -BCR_D_SHORT;
+
+	/* RFC 791 header checksum: the kernel checks it after we see it. */
+	rbuf_init(&h, pkt, len);
+	hdr = rbuf_ptr(&h, hlen);
+	if (hdr == NULL)
+		return -BCR_D_SHORT;
+	if (bcr_fold(bcr_sum(0, hdr, hlen)) != 0xffff)
+		return -BCR_D_IPSUM;
+
+	u->tos = rbuf_get8(&b);
+	totlen = rbuf_get16(&b);
+	u->id = rbuf_get16(&b);
+	u->frag = rbuf_get16(&b);
+	u->ttl = rbuf_get8(&b);
+	proto = rbuf_get8(&b);
+	rbuf_skip(&b, 2);		/* header checksum, checked above */
+	u->src = rbuf_get32(&b);
+	u->dst = rbuf_get32(&b);
+	rbuf_skip(&b, hlen - BCR_IP_HLEN);	/* options: not relayed */
+	if (b.err)
+		return -BCR_D_SHORT;
+	if (proto != IPPROTO_UDP)
+		return -BCR_D_NOTUDP;
+	if (totlen < hlen || totlen > len)
+		return -BCR_D_LENGTH;
+	/* MF set or a non-zero offset: only the first fragment has ports. */
+	if (u->frag & 0x3fff)
+		return -BCR_D_FRAG;
+	if (totlen - hlen < BCR_UDP_HLEN)
+		return -BCR_D_SHORT;
+
+	u->sport = rbuf_get16(&b);
+	u->dport = rbuf_get16(&b);
+	ulen = rbuf_get16(&b);
+	u->csum = rbuf_get16(&b);
+	if (b.err)
+		return -BCR_D_SHORT;
+	/* RFC 768: the UDP length covers header and data, within the IP. */
+	if (ulen < BCR_UDP_HLEN || ulen > totlen - hlen)
+		return -BCR_D_LENGTH;
+	u->datalen = ulen - BCR_UDP_HLEN;
+	u->data = rbuf_ptr(&b, u->datalen);
+	if (u->data == NULL)
+		return -BCR_D_SHORT;
+	return 0;
+}
+
+/* Is dst a broadcast address of IFIN (or the limited broadcast)? */
+static int
+bcr_is_inbcast(uint32_t dst)
+{
+	size_t i;
+
+	if (dst == INADDR_BROADCAST)
+		return 1;
+	for (i = 0; i < bcr.ninbcast; i++)
+		if (bcr.inbcast[i] == dst)
+			return 1;
+	return 0;
+}
+
+/*
+ * Build the copy for one outgoing interface into bcr_txbuf: a fresh
+ * 20-byte IP header (no options), TTL 1, the new destination, and a UDP
+ * checksum for the new pseudo header.  Returns the length, or 0.
+ */
+static size_t
+bcr_build(const struct bcr_udp *u, uint32_t dst)
+{
+	struct wbuf w;
+	size_t totlen = BCR_IP_HLEN + BCR_UDP_HLEN + u->datalen;
+	uint16_t ipsum, usum;
+
+	if (totlen > 0xffff)
+		return 0;
+	wbuf_init(&w, bcr_txbuf, sizeof(bcr_txbuf));
+	wbuf_put8(&w, 0x45);
+	wbuf_put8(&w, u->tos);
+	wbuf_put16(&w, (uint16_t)totlen);
+	wbuf_put16(&w, u->id);
+	wbuf_put16(&w, u->frag & 0x4000);	/* keep DF only */
+	wbuf_put8(&w, 1);			/* TTL: never relayed again */
+	wbuf_put8(&w, IPPROTO_UDP);
+	wbuf_put16(&w, 0);			/* header checksum, below */
+	wbuf_put32(&w, u->src);
+	wbuf_put32(&w, dst);
+	if (w.err)
+		return 0;
+	ipsum = (uint16_t)~bcr_fold(bcr_sum(0, bcr_txbuf, BCR_IP_HLEN));
+	wbuf_patch16(&w, 10, ipsum);
+
+	/* RFC 768: zero means "no checksum"; a computed zero is sent as ones. */
+	usum = 0;
+	if (u->csum != 0) {
+		usum = (uint16_t)~bcr_udp_sum(u->src, dst, u->sport, u->dport,
+		    0, u->data, u->datalen);
+		if (usum == 0)
+			usum = 0xffff;
+	}
+	wbuf_put16(&w, u->sport);
+	wbuf_put16(&w, u->dport);
+	wbuf_put16(&w, (uint16_t)(BCR_UDP_HLEN + u->datalen));
+	wbuf_put16(&w, usum);
+	wbuf_put(&w, u->data, u->datalen);
+	if (w.err)
+		return 0;
+	return w.off;
+}
+
+/* ---- interfaces ---- */
+
+static void
+bcr_base_name(const char *name, char *out)
+{
+	size_t n = strcspn(name, ":");	/* "eth0:1" is a label of eth0 */
+
+	if (n >= IF_NAMESIZE)
+		n = IF_NAMESIZE - 1;
+	memcpy(out, name, n);
+	out[n] = '\0';
+}
+
+static uint32_t
+bcr_sa4(const struct sockaddr *sa)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)sa;
+
+	if (sa == NULL || sa->sa_family != AF_INET)
+		return 0;
+	return ntohl(sin->sin_addr.s_addr);
+}
+
+static const struct bcr_ipsec *
+bcr_ipsec_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < bcr.nipsec; i++)
+		if (strcmp(bcr.ipsec[i].name, name) == 0)
+			return &bcr.ipsec[i];
+	return NULL;
+}
+
+/*
+ * Where the copy for this address of an outgoing interface goes: the -s
+ * address, else the peer of a point-to-point link (a ppp client), else
+ * the subnet broadcast.  0 = do not relay to this address.
+ */
+static uint32_t
+bcr_out_dst(const struct ifaddrs *ifa, const char *base)
+{
+	const struct bcr_ipsec *ip;
+	uint32_t local, peer;
+
+	if ((ip = bcr_ipsec_find(base)) != NULL)
+		return ip->dst;
+	if (bcr.ifout == NULL || regexec(&bcr.re, base, 0, NULL, 0) != 0)
+		return 0;
+	local = bcr_sa4(ifa->ifa_addr);
+	if (ifa->ifa_flags & IFF_POINTOPOINT) {
+		peer = bcr_sa4(ifa->ifa_dstaddr);
+		/* No peer address configured: limited broadcast on the link. */
+		if (peer == 0 || peer == local)
+			return INADDR_BROADCAST;
+		return peer;
+	}
+	if (ifa->ifa_flags & IFF_BROADCAST)
+		return bcr_sa4(ifa->ifa_broadaddr);
+	return 0;
+}
+
+static int
+bcr_out_cmp(const void *a, const void *b)
+{
+	const struct bcr_out *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+static void
+bcr_log_outs(void)
+{
+	char line[1024], addr[INET_ADDRSTRLEN];
+	size_t i, off = 0;
+	int n;
+
+	line[0] = '\0';
+	for (i = 0; i < bcr.nout && off < sizeof(line); i++) {
+		n = snprintf(line + off, sizeof(line) - off, " %s(%s)",
+		    bcr.out[i].name, bcr_ntoa(bcr.out[i].dst, addr, sizeof(addr)));
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+	bcr_info("relaying from %s to %zu interface%s:%s%s", bcr.ifin, bcr.nout,
+	    bcr.nout == 1 ? "" : "s", bcr.nout ? line : " none",
+	    off >= sizeof(line) ? " ..." : "");
+}
+
+/* Rebind the receive socket when IFIN appears or its ifindex changes. */
+static void
+bcr_bind_in(unsigned int idx)
+{
+	struct sockaddr_ll sll;
+
+	if (idx == bcr.inidx)
+		return;
+	if (idx == 0) {
+		bcr_warnx("incoming interface %s is gone; waiting for it", bcr.ifin);
+		bcr.inidx = 0;
+		return;
+	}
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_IP);
+	sll.sll_ifindex = (int)idx;
+	if (bind(bcr.rxfd, (struct sockaddr *)&sll, sizeof(sll)) == -1) {
+		bcr_warn("bind to %s", bcr.ifin);
+		bcr.inidx = 0;
+		return;
+	}
+	if (bcr.inidx != 0)
+		bcr_info("incoming interface %s is back (index %u)", bcr.ifin, idx);
+	bcr.inidx = idx;
+}
+
+/*
+ * Rebuild the outgoing interface list and IFIN's broadcast addresses.
+ * An interface is used once (its first IPv4 address), only when up and
+ * running, never when it is IFIN itself or a loopback.
+ */
+static void
+bcr_scan(void)
+{
+	struct ifaddrs *ifap, *ifa;
+	struct bcr_out *nout, *o;
+	char base[IF_NAMESIZE];
+	size_t n = 0, i;
+	uint32_t dst;
+	unsigned int idx;
+	int changed;
+
+	bcr.dirty = 0;
+	bcr.next_scan = now_ms() + (bcr.nlfd == -1 ? BCR_RESCAN_NONL_MS :
+	    BCR_RESCAN_MS);
+	if (getifaddrs(&ifap) == -1) {
+		bcr_warn("getifaddrs");
+		return;
+	}
+	nout = calloc(BCR_MAX_OUT, sizeof(*nout));
+	if (nout == NULL) {
+		bcr_warn("calloc");
+		freeifaddrs(ifap);
+		return;
+	}
+	bcr.ninbcast = 0;
+	for (ifa = ifap; ifa != NULL; ifa = ifa->ifa_next) {
+		if (ifa->ifa_addr == NULL || ifa->ifa_addr->sa_family != AF_INET)
+			continue;
+		bcr_base_name(ifa->ifa_name, base);
+		if (strcmp(base, bcr.ifin) == 0) {
+			dst = (ifa->ifa_flags & IFF_BROADCAST) ?
+			    bcr_sa4(ifa->ifa_broadaddr) : 0;
+			if (dst != 0 && bcr.ninbcast < BCR_MAX_INBCAST)
+				bcr.inbcast[bcr.ninbcast++] = dst;
+			continue;
+		}
+		if ((ifa->ifa_flags & (IFF_UP | IFF_RUNNING)) !=
+		    (IFF_UP | IFF_RUNNING) || (ifa->ifa_flags & IFF_LOOPBACK))
+			continue;
+		if ((dst = bcr_out_dst(ifa, base)) == 0)
+			continue;
+		for (i = 0; i < n; i++)
+			if (strcmp(nout[i].name, base) == 0)
+				break;
+		if (i < n)
+			continue;	/* one copy per interface */
+		if (n == BCR_MAX_OUT) {
+			bcr_warnx("more than %d outgoing interfaces; ignoring %s",
+			    BCR_MAX_OUT, base);
+			continue;
+		}
+		if ((idx = if_nametoindex(base)) == 0)
+			continue;	/* vanished meanwhile */
+		o = &nout[n++];
+		memcpy(o->name, base, sizeof(o->name));
+		o->ifindex = idx;
+		o->dst = dst;
+	}
+	freeifaddrs(ifap);
+	bcr_bind_in(if_nametoindex(bcr.ifin));
+
+	qsort(nout, n, sizeof(*nout), bcr_out_cmp);
+	changed = n != bcr.nout || (n > 0 && bcr.out == NULL) ||
+	    (n > 0 && memcmp(nout, bcr.out, n * sizeof(*nout)) != 0);
+	free(bcr.out);
+	bcr.out = nout;
+	bcr.nout = n;
+	if (changed)
+		bcr_log_outs();
+}
+
+/* ---- relaying ---- */
+
+static void
+bcr_send(const struct bcr_udp *u, const struct bcr_out *o)
+{
+	struct sockaddr_in sin;
+	struct in_pktinfo *pi;
+	struct msghdr msg;
+	struct iovec iov;
+	struct cmsghdr *cm;
+	union {
+		struct cmsghdr	hdr;
+		uint8_t		buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	} cbuf;
+	size_t len;
+
+	if ((len = bcr_build(u, o->dst)) == 0)
+		return;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(o->dst);
+	iov.iov_base = bcr_txbuf;
+	iov.iov_len = len;
+	memset(&cbuf, 0, sizeof(cbuf));
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = &sin;
+	msg.msg_namelen = sizeof(sin);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof(cbuf.buf);
+	/* IP_PKTINFO pins the output interface, whatever the routes say. */
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = IPPROTO_IP;
+	cm->cmsg_type = IP_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
+	pi = (struct in_pktinfo *)(void *)CMSG_DATA(cm);
+	pi->ipi_ifindex = (int)o->ifindex;
+	if (sendmsg(bcr.txfd, &msg, 0) == -1) {
+		bcr.senderr++;
+		/* An interface going down under us is routine (ppp hangup). */
+		if (errno == ENETDOWN || errno == ENXIO || errno == ENODEV ||
+		    errno == ENOBUFS || errno == EMSGSIZE) {
+			log_debug("send to %s: %s", o->name, strerror(errno));
+			if (errno != ENOBUFS && errno != EMSGSIZE)
+				bcr.dirty = 1;
+		} else
+			bcr_warn("send to %s", o->name);
+		return;
+	}
+	bcr.sent++;
+}
+
+/*
+ * One received packet.  csum_ready is 0 when the kernel says the UDP
+ * checksum is not filled in yet (a locally sent packet with checksum
+ * offload, e.g. over veth); only then is the received checksum not
+ * verified before the copies get a fresh one.
+ */
+static void
+bcr_relay(const uint8_t *pkt, size_t len, int csum_ready)
+{
+	struct bcr_udp u;
+	char s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
+	size_t i;
+	int e;
+
+	bcr.rx++;
+	memset(&u, 0, sizeof(u));
+	if ((e = bcr_parse(pkt, len, &u)) == 0) {
+		if (!bcr_is_inbcast(u.dst))
+			e = -BCR_D_NOTBCAST;
+		else if (u.ttl <= 1)
+			e = -BCR_D_TTL;
+		else if (csum_ready && u.csum != 0 && bcr_udp_sum(u.src, u.dst,
+		    u.sport, u.dport, u.csum, u.data, u.datalen) != 0xffff)
+			e = -BCR_D_UDPSUM;
+	}
+	if (e != 0) {
+		bcr.drops[-e]++;
+		if (e != -BCR_D_NOTBCAST)
+			log_debug("dropped a %zu byte packet: %s", len,
+			    bcr_drop_str(e));
+		return;
+	}
+	if (bcr.dirty)
+		bcr_scan();
+	bcr.relayed++;
+	log_debug("UDP broadcast %s:%u -> %s:%u, %zu bytes, to %zu interfaces",
+	    bcr_ntoa(u.src, s, sizeof(s)), u.sport, bcr_ntoa(u.dst, d, sizeof(d)),
+	    u.dport, u.datalen, bcr.nout);
+	for (i = 0; i < bcr.nout; i++)
+		bcr_send(&u, &bcr.out[i]);
+}
+
+/*
+ * Read what is queued on the packet socket (bounded per wakeup so netlink
+ * events and signals are not starved).  PACKET_AUXDATA carries the
+ * kernel's checksum status of each packet.
+ */
+static void
+bcr_rx(void)
+{
+	struct sockaddr_ll sll;
+	struct msghdr msg;
+	struct iovec iov;
+	struct cmsghdr *cm;
+	struct tpacket_auxdata aux;
+	union {
+		struct cmsghdr	hdr;
+		uint8_t		buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	} cbuf;
+	ssize_t n;
+	int i, csum_ready;
+
+	for (i = 0; i < 64; i++) {
+		memset(&msg, 0, sizeof(msg));
+		iov.iov_base = bcr_rxbuf;
+		iov.iov_len = sizeof(bcr_rxbuf);
+		msg.msg_name = &sll;
+		msg.msg_namelen = sizeof(sll);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = cbuf.buf;
+		msg.msg_controllen = sizeof(cbuf.buf);
+		n = recvmsg(bcr.rxfd, &msg, MSG_DONTWAIT | MSG_TRUNC);
+		if (n == -1) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR && errno != ENETDOWN)
+				bcr_warn("recvmsg");
+			return;
+		}
+		if ((size_t)n > sizeof(bcr_rxbuf) || (msg.msg_flags & MSG_TRUNC))
+			continue;	/* cannot be a valid IPv4 datagram */
+		if (msg.msg_namelen < offsetof(struct sockaddr_ll, sll_addr) ||
+		    sll.sll_pkttype == PACKET_OUTGOING ||
+		    (unsigned int)sll.sll_ifindex != bcr.inidx)
+			continue;	/* only what IFIN received */
+		csum_ready = 1;
+		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+		    cm = CMSG_NXTHDR(&msg, cm)) {
+			if (cm->cmsg_level != SOL_PACKET ||
+			    cm->cmsg_type != PACKET_AUXDATA ||
+			    cm->cmsg_len < CMSG_LEN(sizeof(aux)))
+				continue;
+			memcpy(&aux, CMSG_DATA(cm), sizeof(aux));
+			if (aux.tp_status & TP_STATUS_CSUMNOTREADY)
+				csum_ready = 0;
+		}
+		bcr_relay(bcr_rxbuf, (size_t)n, csum_ready);
+	}
+}
+
+static void
+bcr_nl_drain(void)
+{
+	uint8_t buf[8192];
+	ssize_t n;
+	int i;
+
+	/* Any link or address event means "rescan"; the contents do not matter. */
+	for (i = 0; i < 256; i++) {
+		n = recv(bcr.nlfd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n == -1) {
+			if (errno == ENOBUFS)	/* lost events: rescan anyway */
+				bcr.dirty = 1;
+			else if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR)
+				bcr_warn("netlink recv");
+			return;
+		}
+		bcr.dirty = 1;
+	}
+}
+
+/* ---- setup ---- */
+
+static void
+bcr_sig(int sig)
+{
+	if (sig == SIGHUP)
+		bcr_hup = 1;
+	else
+		bcr_quit = 1;
+}
+
+static void
+bcr_open_rx(void)
+{
+	/*
+	 * Classic BPF over the network header (SOCK_DGRAM): accept IPv4
+	 * packets whose protocol is UDP, so the rest of the LAN's traffic
+	 * never wakes us up.  Everything else is checked in bcr_parse().
+	 */
+	static struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
+		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xf0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x40, 0, 3),
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0x40000),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = { (unsigned short)nitems(code), code };
+	int on = 1;
+
+	/* Protocol 0: nothing is queued before the filter and the bind. */
+	bcr.rxfd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (bcr.rxfd == -1)
+		fatal("packet socket");
+	if (setsockopt(bcr.rxfd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+	    sizeof(prog)) == -1)
+		fatal("SO_ATTACH_FILTER");
+	if (setsockopt(bcr.rxfd, SOL_PACKET, PACKET_AUXDATA, &on,
+	    sizeof(on)) == -1)
+		fatal("PACKET_AUXDATA");
+}
+
+static void
+bcr_open_tx(void)
+{
+	int on = 1;
+
+	/* IPPROTO_RAW implies IP_HDRINCL: we write the whole IP header. */
+	bcr.txfd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (bcr.txfd == -1)
+		fatal("raw socket");
+	if (setsockopt(bcr.txfd, SOL_SOCKET, SO_BROADCAST, &on,
+	    sizeof(on)) == -1)
+		fatal("SO_BROADCAST");
+}
+
+static void
+bcr_open_nl(void)
+{
+	struct sockaddr_nl snl;
+	int sz = 1 << 20;
+
+	bcr.nlfd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (bcr.nlfd == -1) {
+		bcr_warn("netlink socket; rescanning every %d ms",
+		    BCR_RESCAN_NONL_MS);
+		return;
+	}
+	(void)setsockopt(bcr.nlfd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	memset(&snl, 0, sizeof(snl));
+	snl.nl_family = AF_NETLINK;
+	snl.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR;
+	if (bind(bcr.nlfd, (struct sockaddr *)&snl, sizeof(snl)) == -1) {
+		bcr_warn("netlink bind; rescanning every %d ms",
+		    BCR_RESCAN_NONL_MS);
+		close(bcr.nlfd);
+		bcr.nlfd = -1;
+	}
+}
+
+/*
+ * The sockets are open and need no privilege from now on (AF_PACKET
+ * rebinds and raw sends are not checked again), so give root up.
+ */
+static void
+bcr_drop_root(void)
+{
+	struct passwd *pw;
+
+	if (geteuid() != 0)
+		return;
+	if ((pw = getpwnam(BCR_NOBODY)) == NULL) {
+		bcr_warnx("no user %s; keeping root", BCR_NOBODY);
+		return;
+	}
+	if (setgroups(0, NULL) == -1 || setresgid(pw->pw_gid, pw->pw_gid,
+	    pw->pw_gid) == -1 || setresuid(pw->pw_uid, pw->pw_uid,
+	    pw->pw_uid) == -1)
+		fatal("dropping root to %s", BCR_NOBODY);
+	/* Not ptrace-able by other processes of that user (pptpctrl). */
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+static int
+bcr_add_ipsec(const char *arg)
+{
+	struct bcr_ipsec *ip;
+	struct in_addr in;
+	const char *colon = strrchr(arg, ':');
+	size_t n;
+
+	if (colon == NULL || bcr.nipsec == BCR_MAX_IPSEC)
+		return -1;
+	n = (size_t)(colon - arg);
+	if (n == 0 || n >= IF_NAMESIZE || inet_pton(AF_INET, colon + 1, &in) != 1)
+		return -1;
+	ip = &bcr.ipsec[bcr.nipsec++];
+	memcpy(ip->name, arg, n);
+	ip->name[n] = '\0';
+	ip->dst = ntohl(in.s_addr);
+	return 0;
+}
+
+static void
+bcr_usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: bcrelay [-dDehnv] -i ifin -o ifout-regex [-s ifname:addr]\n"
+	    "  -d, --daemon            run in the background\n"
+	    "  -D, --debug             log every relayed and dropped packet\n"
+	    "  -e, --stderr            log to stderr instead of syslog\n"
+	    "  -h, --help              show this help\n"
+	    "  -i, --incoming IFIN     interface whose broadcasts are relayed\n"
+	    "  -n, --nolog             log nothing but fatal errors\n"
+	    "  -o, --outgoing REGEX    relay to interfaces whose name matches\n"
+	    "                          this extended regex, e.g. ^ppp[0-9]+$\n"
+	    "  -s, --ipsec IF:ADDR     also relay to interface IF, to ADDR\n"
+	    "                          (e.g. ipsec0:10.1.2.255); repeatable\n"
+	    "  -v, --version           show the version\n");
+}
+
+/*
+ * Like PoPToP, a name "matches" when the regex matches anywhere in it
+ * (regexec semantics): "ppp[0-9].*" also picks "xppp0"; write
+ * "^ppp[0-9]+$" to pin the whole name.
+ */
+static void
+bcr_compile(const char *pat)
+{
+	char errbuf[128];
+	int e;
+
+	if ((e = regcomp(&bcr.re, pat, REG_EXTENDED | REG_NOSUB)) != 0) {
+		regerror(e, &bcr.re, errbuf, sizeof(errbuf));
+		fatalx("bad outgoing interface regex \"%s\": %s", pat, errbuf);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "daemon",	no_argument,		NULL, 'd' },
+		{ "debug",	no_argument,		NULL, 'D' },
+		{ "stderr",	no_argument,		NULL, 'e' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "incoming",	required_argument,	NULL, 'i' },
+		{ "nolog",	no_argument,		NULL, 'n' },
+		{ "outgoing",	required_argument,	NULL, 'o' },
+		{ "ipsec",	required_argument,	NULL, 's' },
+		{ "version",	no_argument,		NULL, 'v' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct sigaction sa;
+	struct pollfd pfd[2];
+	uint64_t now;
+	int ch, daemonize = 0, debug = 0, to_stderr = 0, nfds, timeout;
+
+	bcr.rxfd = bcr.txfd = bcr.nlfd = -1;
+	log_init("bcrelay", 1, 0);
+	while ((ch = getopt_long(argc, argv, "dDehi:no:s:v", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			daemonize = 1;
+			break;
+		case 'D':
+			debug = 1;
+			break;
+		case 'e':
+			to_stderr = 1;
+			break;
+		case 'h':
+			bcr_usage(stdout);
+			return 0;
+		case 'i':
+			bcr.ifin = optarg;
+			break;
+		case 'n':
+			bcr.nolog = 1;
+			break;
+		case 'o':
+			bcr.ifout = optarg;
+			break;
+		case 's':
+			if (bcr_add_ipsec(optarg) == -1)
+				fatalx("bad --ipsec argument \"%s\" (want IF:ADDR, "
+				    "at most %d)", optarg, BCR_MAX_IPSEC);
+			break;
+		case 'v':
+			printf("bcrelay (pptpd) %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			bcr_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		bcr_usage(stderr);
+		return 2;
+	}
+	if (bcr.ifin == NULL || bcr.ifin[0] == '\0')
+		fatalx("an incoming interface (-i) is required");
+	if (strlen(bcr.ifin) >= IF_NAMESIZE)
+		fatalx("incoming interface name too long: %s", bcr.ifin);
+	if (bcr.ifout == NULL && bcr.nipsec == 0)
+		fatalx("an outgoing interface regex (-o) or -s is required");
+	if (bcr.ifout != NULL)
+		bcr_compile(bcr.ifout);
+	if (if_nametoindex(bcr.ifin) == 0)
+		fatalx("incoming interface %s does not exist", bcr.ifin);
+
+	bcr_open_rx();
+	bcr_open_tx();
+	bcr_open_nl();
+
+	/* Errors above reach the exit status; from here on we run. */
+	if (daemonize && daemon(0, 0) == -1)
+		fatal("daemon");
+	log_init("bcrelay", to_stderr, debug);
+	bcr_drop_root();
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = bcr_sig;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	bcr_info("bcrelay %s started: from %s to /%s/%s", PACKAGE_VERSION,
+	    bcr.ifin, bcr.ifout ? bcr.ifout : "", bcr.nipsec ? " and -s" : "");
+	bcr_scan();
+	while (!bcr_quit) {
+		if (bcr_hup) {
+			bcr_hup = 0;
+			bcr.dirty = 1;
+		}
+		now = now_ms();
+		if (bcr.dirty || now >= bcr.next_scan)
+			bcr_scan();
+		timeout = (int)(bcr.next_scan > now ? bcr.next_scan - now : 0);
+		nfds = 0;
+		/* Netlink first, so a new interface is known before a packet. */
+		if (bcr.nlfd != -1) {
+			pfd[nfds].fd = bcr.nlfd;
+			pfd[nfds++].events = POLLIN;
+		}
+		pfd[nfds].fd = bcr.rxfd;
+		pfd[nfds++].events = POLLIN;
+		if (poll(pfd, (nfds_t)nfds, timeout) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll");
+		}
+		if (bcr.nlfd != -1 && (pfd[0].revents & POLLIN))
+			bcr_nl_drain();
+		if (pfd[nfds - 1].revents & (POLLIN | POLLERR))
+			bcr_rx();
+	}
+	bcr_info("exiting: %lu received, %lu relayed, %lu copies sent, "
+	    "%lu send errors, %lu not broadcast, %lu TTL <= 1, %lu malformed",
+	    bcr.rx, bcr.relayed, bcr.sent, bcr.senderr,
+	    bcr.drops[BCR_D_NOTBCAST], bcr.drops[BCR_D_TTL],
+	    bcr.rx - bcr.relayed - bcr.drops[BCR_D_NOTBCAST] -
+	    bcr.drops[BCR_D_TTL]);
+	return 0;
+}

@@ -1,0 +1,201 @@
+# tests/e2e/lib.sh: host side of the end-to-end test bed; sourced by the
+# t_e2e_* tests and demo.sh.
+#
+# The scenarios (bed.sh) need a kernel with PPP.  If the host has one they run
+# here in private namespaces ("direct"); otherwise in a user-mode-linux kernel
+# (Debian's user-mode-linux package: linux.uml plus modules) booted on the
+# host's root file system ("uml"); with neither they are skipped, loudly.
+#
+#   e2e_run "JOB..." TIMEOUT   run the jobs (SERVER:SCENARIO; a trailing "!"
+#                              marks a known, expected failure); sets E2E_OUT
+#   e2e_report                 print every job's result, and on failure its
+#                              server and client logs; returns 0 if all passed
+#
+# Environment: PPTPD_SRCDIR, PPTPD_BUILDDIR (tests/run sets them),
+# E2E_MEM (UML memory, default 512M), E2E_KEEP=1 keeps the work directory.
+
+E2E_SRCDIR=${PPTPD_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+E2E_BUILDDIR=${PPTPD_BUILDDIR:-$E2E_SRCDIR}
+E2E_UML=${E2E_UML:-/usr/bin/linux.uml}
+E2E_UML_MODULES=${E2E_UML_MODULES:-/usr/lib/uml/modules}
+E2E_WORK=
+E2E_BG=
+
+e2e_skip() {
+	echo "*******************************************************************"
+	echo "*** e2e: NOT RUN. $*"
+	echo "*******************************************************************"
+	echo "skipped: $*"
+	exit 77
+}
+
+e2e_cleanup() {
+	if [ -n "$E2E_BG" ]; then
+		# the timeout process leads a process group holding UML and its
+		# host-side helper processes
+		kill -9 -- "-$E2E_BG" 2>/dev/null
+		E2E_BG=
+	fi
+	if [ -n "$E2E_WORK" ] && [ "${E2E_KEEP:-0}" != 1 ]; then
+		rm -rf "$E2E_WORK"
+	elif [ -n "$E2E_WORK" ]; then
+		echo "e2e: work directory kept: $E2E_WORK"
+	fi
+}
+
+e2e_host_has_ppp() {
+	[ -d /sys/module/ppp_generic ] || modprobe -q ppp_generic 2>/dev/null
+}
+
+# e2e_check_tools: what bed.sh runs, on the host (UML uses the host's files)
+e2e_check_tools() {
+	[ "$(id -u)" = 0 ] || e2e_skip "needs root (network namespaces, pppd)"
+	for t in pppd pptp ip tc iperf3 nc iptables-legacy perl sha256sum \
+	    timeout unshare ss; do
+		command -v "$t" >/dev/null 2>&1 ||
+		    PATH=/usr/sbin:/sbin:$PATH command -v "$t" >/dev/null 2>&1 ||
+		    e2e_skip "$t not installed (see .ci/run for the packages)"
+	done
+}
+
+# e2e_uml_kernel DEST: a copy of linux.uml that runs on this CPU.
+# Debian's 6.1 UML moves its processes' FPU state with PTRACE_SETREGSET
+# NT_X86_XSTATE of a fixed size (2696 bytes); hosts whose XSAVE area is larger
+# (AMX) refuse that with EFAULT and UML panics at the first process.  The copy
+# gets one byte changed so its xstate probe never sets have_xstate_support
+# (instruction "movl $1, have_xstate_support" becomes "movl $0"): UML then
+# uses PTRACE_{GET,SET}FPREGS (x87/SSE), and sandbox-init keeps user code off
+# AVX.  Where the pattern is not found the kernel is used as it is.
+e2e_uml_kernel() {
+	perl -e '
+		local $/;
+		open(my $in, "<:raw", $ARGV[0]) or die "$ARGV[0]: $!\n";
+		my $d = <$in>;
+		# mov $0x4204,%edi (PTRACE_GETREGSET) ... test %rax,%rax; jne;
+		# movabs $have_xstate_support,%rax; movl $1,(%rax)
+		my $n = ($d =~ s/(\xbf\x04\x42\x00\x00.{0,40}?\x48\x85\xc0\x75.\x48\xb8.{8}\xc7\x00)\x01(\x00\x00\x00)/$1\x00$2/s);
+		open(my $out, ">:raw", $ARGV[1]) or die "$ARGV[1]: $!\n";
+		print $out $d;
+		close($out) or die "$ARGV[1]: $!\n";
+		print $n ? "patched\n" : "unpatched\n";
+	' "$E2E_UML" "$1" && chmod 755 "$1"
+}
+
+# what sandbox-init sets, also given to the UML init itself from the start
+e2e_tunables() {
+	sed -n 's/^[[:space:]]*GLIBC_TUNABLES=//p' \
+	    "$E2E_SRCDIR/tests/e2e/sandbox-init" | head -n 1
+}
+
+e2e_mode() {
+	if e2e_host_has_ppp; then
+		echo direct
+	elif [ -x "$E2E_UML" ] && [ -d "$E2E_UML_MODULES" ]; then
+		echo uml
+	else
+		echo none
+	fi
+}
+
+# e2e_run "JOB..." TIMEOUT
+e2e_run() {
+	E2E_SPECS=$1
+	_timeout=$2
+	e2e_check_tools
+	_mode=$(e2e_mode)
+	[ "$_mode" = none ] && e2e_skip "this kernel has no PPP and user-mode-linux is not installed (apt-get install user-mode-linux)"
+	for _j in $E2E_SPECS; do
+		case $_j in
+		poptop:*)
+			[ -x /usr/sbin/pptpd ] && [ -x /usr/sbin/pptpctrl ] ||
+			    e2e_skip "PoPToP (Debian package pptpd) not installed" ;;
+		ours:*)
+			[ -x "$E2E_BUILDDIR/src/pptpd" ] ||
+			    e2e_skip "$E2E_BUILDDIR/src/pptpd not built" ;;
+		esac
+	done
+	E2E_WORK=$(mktemp -d "${TMPDIR:-/tmp}/pptpd-e2e.XXXXXX") || exit 1
+	trap 'e2e_cleanup' EXIT
+	trap 'exit 1' INT TERM HUP
+	_jobs=$(echo "$E2E_SPECS" | tr -d '!')
+	cat >"$E2E_WORK/params" <<EOF
+E2E_SRCDIR='$E2E_SRCDIR'
+E2E_BUILDDIR='$E2E_BUILDDIR'
+UML_MODULES='$E2E_UML_MODULES'
+E2E_JOBS='$_jobs'
+EOF
+	chmod 755 "$E2E_WORK"
+	_t0=$(date +%s)
+	echo "e2e: $_mode mode, jobs: $_jobs"
+	if [ "$_mode" = uml ]; then
+		_k=$(e2e_uml_kernel "$E2E_WORK/linux.uml") || e2e_skip "cannot copy $E2E_UML"
+		echo "e2e: kernel $E2E_UML ($_k), mem ${E2E_MEM:-512M}"
+		mkdir -p "$E2E_WORK/uml"
+		timeout -k 5 "$_timeout" "$E2E_WORK/linux.uml" \
+		    mem="${E2E_MEM:-512M}" umid=e2e uml_dir="$E2E_WORK/uml" \
+		    root=/dev/root rootfstype=hostfs rootflags=/ rw quiet \
+		    init="$E2E_SRCDIR/tests/e2e/sandbox-init" \
+		    con=null con0=fd:0,fd:1 E2E_WORK="$E2E_WORK" \
+		    GLIBC_TUNABLES="$(e2e_tunables)" \
+		    </dev/null >"$E2E_WORK/console.log" 2>&1 &
+	else
+		E2E_WORK="$E2E_WORK" timeout -k 5 "$_timeout" \
+		    unshare -m -n --propagation private \
+		    sh "$E2E_SRCDIR/tests/e2e/sandbox-init" \
+		    </dev/null >"$E2E_WORK/console.log" 2>&1 &
+	fi
+	E2E_BG=$!
+	wait "$E2E_BG"
+	_rc=$?
+	kill -9 -- "-$E2E_BG" 2>/dev/null
+	E2E_BG=
+	echo "e2e: sandbox ran $(($(date +%s) - _t0)) s"
+	E2E_OUT=$E2E_WORK/out
+	if [ ! -f "$E2E_OUT/done" ]; then
+		echo "e2e: the sandbox did not finish (exit $_rc); console tail:"
+		tail -n 60 "$E2E_WORK/console.log" | sed 's/^/    | /'
+	fi
+}
+
+# e2e_value JOB NAME: a METRIC of a job, or "-"
+e2e_value() {
+	awk -v j="$1" -v n="$2" '$1 == "METRIC" && $2 == j && $3 == n { v = $4 }
+	    END { print (v == "" ? "-" : v) }' "$E2E_OUT/results" 2>/dev/null
+}
+
+e2e_show_logs() {
+	_ld=$E2E_OUT/logs/$(echo "$1" | sed 's/:/-s/')
+	[ -d "$_ld" ] || return 0
+	for _f in "$_ld"/*; do
+		[ -s "$_f" ] || continue
+		echo "    ----- $(basename "$_f") (last 40 lines)"
+		tail -n 40 "$_f" | sed 's/^/    | /'
+	done
+}
+
+e2e_report() {
+	_fail=0
+	_n=0
+	for _spec in $E2E_SPECS; do
+		_job=${_spec%!}
+		_line=$(awk -v j="$_job" '$1 == "RESULT" && $2 == j' "$E2E_OUT/results" 2>/dev/null | tail -n 1)
+		_st=$(echo "$_line" | awk '{ print $3 }')
+		_secs=$(echo "$_line" | awk '{ print $4 }')
+		_txt=$(echo "$_line" | cut -d' ' -f5-)
+		[ -n "$_st" ] || { _st=FAIL; _txt="did not run (sandbox ended early)"; }
+		case "$_spec:$_st" in
+		*!:FAIL) _st="XFAIL (known limitation)" ;;
+		*!:PASS) _st="XPASS (expected to fail!)" ;;
+		*:FAIL) _fail=$((_fail + 1)) ;;
+		esac
+		_n=$((_n + 1))
+		printf '%-10s %-26s %6ss  %s\n' "$_job" "$_st" "$_secs" "$_txt"
+		[ "$_st" = FAIL ] && e2e_show_logs "$_job"
+	done
+	if [ -s "$E2E_OUT/modprobe.log" ]; then
+		echo "modprobe messages:"
+		sed 's/^/    | /' "$E2E_OUT/modprobe.log"
+	fi
+	echo "e2e: $((_n - _fail)) of $_n jobs as expected, $_fail failed"
+	[ "$_fail" = 0 ]
+}
