@@ -24,7 +24,6 @@
 #endif
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/filter.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -36,74 +35,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lgproc.h"
 #include "loadgen.h"
-
-#define LG_BATCH	64
-#define LG_PKTSZ	(20 + 16 + LG_MAXSIZE + 64)
-#define LG_HIST		100000		/* RTT histogram: 1 us buckets */
-#define LG_GRE_PROTO	0x880b
-#define LG_READY_WAIT	2.0		/* start data without the first GRE */
-#define LG_SCAN_NS	100000000ULL	/* loss scan period */
-#define NS		1000000000ULL
-
-static const uint8_t lg_magic[4] = { 'P', 'B', 'L', 'G' };
-
-enum lg_phase {
-	LG_P_SETUP, LG_P_WARMUP, LG_P_WINDOW, LG_P_DRAIN, LG_P_DONE
-};
-
-struct lg_opts {
-	struct in_addr	 server, src;
-	uint16_t	 port;
-	int		 n, nsrc, window, size, conc;
-	double		 warmup, duration, drain, setup_to, loss_to, maxrun;
-	double		 teardown_to;
-	pid_t		 pid;
-	const char	*stub;
-};
-
-struct lg_counts {
-	uint64_t	 sent, echoed, lost, late, misrouted, other, ackonly;
-	uint64_t	 stray, own, bytes, txerr;
-};
-
-struct lg_tx {
-	uint8_t		 buf[LG_BATCH][16 + LG_MAXSIZE];
-	struct iovec	 iov[LG_BATCH];
-	struct mmsghdr	 mh[LG_BATCH];
-	union {
-		char	 b[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct cmsghdr align;
-	}		 cm[LG_BATCH];
-	struct sockaddr_in dst;
-	int		 n;
-};
-
-struct lg {
-	struct lg_opts	 o;
-	struct lg_conn	*c;
-	struct lg_slot	*slots;
-	int		 epfd, raw;
-	enum lg_phase	 phase;
-	uint64_t	 now, t_phase, t_scan, t_begin;
-	struct lg_ctrlstats cs;
-	struct lg_counts k, k0, k1;
-	uint64_t	 t0, t1;		/* window edges */
-	struct lgproc_cpu cpu0, cpu1;
-	uint64_t	 self0, self1;		/* our own CPU, ns */
-	uint32_t	*hist;
-	uint64_t	 hist_n, hist_over, hist_max;
-	uint8_t		 tmpl[LG_MAXSIZE];
-	struct lg_tx	 tx;
-	struct lgproc_mem mem_before, mem_up, mem_after;
-	double		 teardown_s;
-	int		 aborted;
-};
 
 static volatile sig_atomic_t lg_stop;
 
-static uint64_t
+uint64_t
 lg_clock(void)
 {
 	struct timespec ts;
@@ -122,41 +58,6 @@ lg_selfcpu(void)
 	    NS + ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) *
 	    1000;
 }
-
-static void
-lg_put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-lg_put32(uint8_t *p, uint32_t v)
-{
-	lg_put16(p, (uint16_t)(v >> 16));
-	lg_put16(p + 2, (uint16_t)v);
-}
-
-static uint16_t
-lg_get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-lg_get32(const uint8_t *p)
-{
-	return (uint32_t)lg_get16(p) << 16 | lg_get16(p + 2);
-}
-
-/* RFC 1982-style serial comparison: a after b (RFC 2637 4.1 wraps at 2^32). */
-static int
-lg_seq_after(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) > 0;
-}
-
-/* ---- usage and options ---- */
 
 static void
 lg_usage(void)
@@ -252,46 +153,6 @@ lg_options(struct lg_opts *o, int argc, char **argv)
 		o->teardown_to = 10 + o->n / 50.0;
 }
 
-/* ---- setup of sockets and state ---- */
-
-static int
-lg_raw_filter(int fd, struct in_addr server)
-{
-	/* Drop packets addressed to the server: those are our own. */
-	struct sock_filter code[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 16),		/* IPv4 daddr */
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ntohl(server.s_addr), 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, 0),
-		BPF_STMT(BPF_RET | BPF_K, 0xffff),
-	};
-	struct sock_fprog prog = { sizeof(code) / sizeof(code[0]), code };
-
-	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
-}
-
-static int
-lg_raw_open(struct lg *lg)
-{
-	int	 sz = 32 * 1024 * 1024, one = 1;
-
-	lg->raw = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_GRE);
-	if (lg->raw == -1) {
-		perror("loadgen: raw GRE socket (needs root)");
-		return -1;
-	}
-	if (setsockopt(lg->raw, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) == -1)
-		(void)setsockopt(lg->raw, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	sz = 4 * 1024 * 1024;
-	if (setsockopt(lg->raw, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) == -1)
-		(void)setsockopt(lg->raw, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-	(void)setsockopt(lg->raw, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (lg_raw_filter(lg->raw, lg->o.server) == -1) {
-		perror("loadgen: SO_ATTACH_FILTER");
-		return -1;
-	}
-	return 0;
-}
-
 static void
 lg_nofile(int n)
 {
@@ -304,26 +165,6 @@ lg_nofile(int n)
 		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
 			perror("loadgen: setrlimit(RLIMIT_NOFILE)");
 	}
-}
-
-static void
-lg_template(struct lg *lg)
-{
-	uint32_t x = 0x9e3779b9U;
-	int	 i;
-
-	/* PPP header for IPv4, then incompressible bytes, as MPPE would give. */
-	for (i = 0; i < LG_MAXSIZE; i++) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-		lg->tmpl[i] = (uint8_t)x;
-	}
-	lg->tmpl[0] = 0xff;
-	lg->tmpl[1] = 0x03;
-	lg->tmpl[2] = 0x00;
-	lg->tmpl[3] = 0x21;
-	memcpy(lg->tmpl + 4, lg_magic, 4);
 }
 
 static int
@@ -345,251 +186,13 @@ lg_init(struct lg *lg)
 		lg->c[i].src.s_addr = htonl(base + (uint32_t)(i % lg->o.nsrc));
 		lg->c[i].slots = lg->slots + (size_t)i * (size_t)lg->o.window;
 	}
-	lg_template(lg);
 	lg->tx.dst.sin_family = AF_INET;
 	lg->tx.dst.sin_addr = lg->o.server;
 	lg->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (lg->epfd == -1 || lg_raw_open(lg) == -1)
+	if (lg->epfd == -1 || lggre_open(lg) == -1)
 		return -1;
 	return 0;
 }
-
-/* ---- GRE transmit ---- */
-
-static void
-lg_tx_flush(struct lg *lg)
-{
-	int	 off = 0, r;
-
-	while (off < lg->tx.n) {
-		r = sendmmsg(lg->raw, lg->tx.mh + off, (unsigned)(lg->tx.n - off), 0);
-		if (r <= 0) {
-			if (r < 0 && errno == EINTR)
-				continue;
-			/* ENOBUFS and the like: these are lost, the scan says so. */
-			lg->k.txerr += (uint64_t)(lg->tx.n - off);
-			break;
-		}
-		off += r;
-	}
-	lg->tx.n = 0;
-}
-
-static size_t
-lg_gre_header(struct lg_conn *c, uint8_t *h, uint16_t plen)
-{
-	h[0] = 0x30;				/* K, S */
-	h[1] = c->have_ack ? 0x81 : 0x01;	/* A, version 1 */
-	lg_put16(h + 2, LG_GRE_PROTO);
-	lg_put16(h + 4, plen);
-	lg_put16(h + 6, c->peer_cid);
-	lg_put32(h + 8, c->seq++);
-	if (!c->have_ack)
-		return 12;
-	lg_put32(h + 12, c->ack);
-	return 16;
-}
-
-static void
-lg_tx_prepare(struct lg *lg, struct lg_conn *c, size_t len)
-{
-	struct lg_tx *tx = &lg->tx;
-	struct in_pktinfo *pi;
-	struct cmsghdr *cm;
-	struct msghdr *mh = &tx->mh[tx->n].msg_hdr;
-
-	tx->iov[tx->n].iov_base = tx->buf[tx->n];
-	tx->iov[tx->n].iov_len = len;
-	memset(mh, 0, sizeof(*mh));
-	mh->msg_name = &tx->dst;
-	mh->msg_namelen = sizeof(tx->dst);
-	mh->msg_iov = &tx->iov[tx->n];
-	mh->msg_iovlen = 1;
-	mh->msg_control = tx->cm[tx->n].b;
-	mh->msg_controllen = sizeof(tx->cm[tx->n].b);
-	cm = CMSG_FIRSTHDR(mh);
-	cm->cmsg_level = IPPROTO_IP;
-	cm->cmsg_type = IP_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(*pi));
-	pi = (struct in_pktinfo *)(void *)CMSG_DATA(cm);
-	memset(pi, 0, sizeof(*pi));
-	pi->ipi_spec_dst = c->src;		/* our source address */
-	if (++tx->n == LG_BATCH)
-		lg_tx_flush(lg);
-}
-
-/* (Re)fill one slot: a data packet stamped with slot, tag and send time. */
-static void
-lg_send(struct lg *lg, struct lg_conn *c, int slot)
-{
-	struct lg_slot *s = &c->slots[slot];
-	uint16_t size = (uint16_t)lg->o.size;
-	uint8_t	*p = lg->tx.buf[lg->tx.n];
-	size_t	 hl;
-
-	hl = lg_gre_header(c, p, size);
-	memcpy(p + hl, lg->tmpl, size);
-	s->tag = ++c->next_tag;
-	s->sent_ns = lg->now;
-	s->busy = 1;
-	c->busy++;
-	lg_put32(p + hl + 8, (uint32_t)c->idx);
-	lg_put16(p + hl + 12, (uint16_t)slot);
-	lg_put32(p + hl + 16, s->tag);
-	lg_put32(p + hl + 24, (uint32_t)(lg->now >> 32));
-	lg_put32(p + hl + 28, (uint32_t)lg->now);
-	lg->k.sent++;
-	lg_tx_prepare(lg, c, hl + size);
-}
-
-static int
-lg_sending_phase(const struct lg *lg)
-{
-	return lg->phase == LG_P_WARMUP || lg->phase == LG_P_WINDOW;
-}
-
-static void
-lg_start_data(struct lg *lg, struct lg_conn *c)
-{
-	int	 i;
-
-	c->sending = 1;
-	for (i = 0; i < lg->o.window; i++)
-		lg_send(lg, c, i);
-}
-
-/* ---- GRE receive ---- */
-
-static void
-lg_rtt(struct lg *lg, uint64_t sent)
-{
-	uint64_t us = lg->now > sent ? (lg->now - sent) / 1000 : 0;
-
-	if (us > lg->hist_max)
-		lg->hist_max = us;
-	if (us < LG_HIST)
-		lg->hist[us]++;
-	else
-		lg->hist_over++;
-	lg->hist_n++;
-}
-
-static void
-lg_payload(struct lg *lg, struct lg_conn *c, const uint8_t *p, uint16_t plen)
-{
-	struct lg_slot *s;
-	uint32_t idx, tag;
-	uint16_t slot;
-
-	if (plen < LG_MINSIZE || memcmp(p + 4, lg_magic, 4) != 0) {
-		lg->k.other++;		/* echoppp's LCP frame, or anything else */
-		return;
-	}
-	idx = lg_get32(p + 8);
-	slot = lg_get16(p + 12);
-	tag = lg_get32(p + 16);
-	if (idx != (uint32_t)c->idx) {
-		lg->k.misrouted++;	/* another call's packet under our key */
-		return;
-	}
-	s = slot < lg->o.window ? &c->slots[slot] : NULL;
-	if (s == NULL || !s->busy || s->tag != tag) {
-		lg->k.late++;		/* after its loss timeout, or a duplicate */
-		return;
-	}
-	s->busy = 0;
-	c->busy--;
-	lg->k.echoed++;
-	lg->k.bytes += plen;
-	if (lg->phase == LG_P_WINDOW)
-		lg_rtt(lg, (uint64_t)lg_get32(p + 24) << 32 | lg_get32(p + 28));
-	if (lg_sending_phase(lg) && c->sending)
-		lg_send(lg, c, slot);
-}
-
-/* One packet from the raw socket: IPv4 header, enhanced GRE (RFC 2637 4.1). */
-static void
-lg_gre_rx(struct lg *lg, const uint8_t *pkt, size_t len)
-{
-	struct lg_conn *c;
-	size_t	 ihl, off;
-	uint16_t plen, cid;
-	uint32_t seq = 0;
-	int	 has_seq;
-
-	if (len < 20 || (pkt[0] >> 4) != 4)
-		return;
-	if (memcmp(pkt + 16, &lg->o.server.s_addr, 4) == 0) {
-		lg->k.own++;		/* the socket filter should have */
-		return;
-	}
-	ihl = (size_t)(pkt[0] & 0x0f) * 4;
-	if (ihl < 20 || len < ihl + 8)
-		return;
-	pkt += ihl;
-	len -= ihl;
-	if (!(pkt[0] & 0x20) || (pkt[1] & 0x07) != 1 ||
-	    lg_get16(pkt + 2) != LG_GRE_PROTO) {
-		lg->k.stray++;
-		return;
-	}
-	plen = lg_get16(pkt + 4);
-	cid = lg_get16(pkt + 6);
-	has_seq = pkt[0] & 0x10;
-	off = 8 + (has_seq ? 4 : 0) + ((pkt[1] & 0x80) ? 4 : 0);
-	if (cid == 0 || cid > lg->o.n || len < off + plen) {
-		lg->k.stray++;
-		return;
-	}
-	c = &lg->c[cid - 1];
-	if (c->state == LG_C_WAIT_OCRP)
-		c->got_gre = 1;		/* the server's GRE overtook its OCRP */
-	if (c->state != LG_C_UP) {
-		lg->k.stray++;
-		return;
-	}
-	c->got_gre = 1;
-	if (has_seq) {
-		seq = lg_get32(pkt + 8);
-		if (!c->have_ack || lg_seq_after(seq, c->ack))
-			c->ack = seq;
-		c->have_ack = 1;
-	}
-	if (!has_seq || plen == 0) {
-		lg->k.ackonly++;
-		return;
-	}
-	lg_payload(lg, c, pkt + off, plen);
-}
-
-static void
-lg_raw_read(struct lg *lg)
-{
-	static uint8_t bufs[LG_BATCH][LG_PKTSZ];
-	struct mmsghdr mh[LG_BATCH];
-	struct iovec iov[LG_BATCH];
-	int	 i, n, rounds;
-
-	for (rounds = 0; rounds < 16; rounds++) {
-		memset(mh, 0, sizeof(mh));
-		for (i = 0; i < LG_BATCH; i++) {
-			iov[i].iov_base = bufs[i];
-			iov[i].iov_len = sizeof(bufs[i]);
-			mh[i].msg_hdr.msg_iov = &iov[i];
-			mh[i].msg_hdr.msg_iovlen = 1;
-		}
-		n = recvmmsg(lg->raw, mh, LG_BATCH, MSG_DONTWAIT, NULL);
-		if (n <= 0)
-			return;
-		lg->now = lg_clock();
-		for (i = 0; i < n; i++)
-			lg_gre_rx(lg, bufs[i], mh[i].msg_len);
-		if (n < LG_BATCH)
-			return;
-	}
-}
-
-/* ---- control connections ---- */
 
 static void
 lg_conn_state(struct lg *lg, struct lg_conn *c, enum lg_cstate st)
@@ -662,31 +265,6 @@ lg_setup_timeouts(struct lg *lg)
 	}
 }
 
-/* ---- timers: loss scan, phase changes ---- */
-
-static void
-lg_loss_scan(struct lg *lg)
-{
-	uint64_t to = (uint64_t)(lg->o.loss_to * NS);
-	struct lg_conn *c;
-	int	 i, j;
-
-	for (i = 0; i < lg->o.n; i++) {
-		c = &lg->c[i];
-		if (!c->sending || c->busy == 0)
-			continue;
-		for (j = 0; j < lg->o.window; j++) {
-			if (!c->slots[j].busy || lg->now - c->slots[j].sent_ns <= to)
-				continue;
-			c->slots[j].busy = 0;
-			c->busy--;
-			lg->k.lost++;
-			if (lg_sending_phase(lg))
-				lg_send(lg, c, j);
-		}
-	}
-}
-
 /* Start calls whose first GRE arrived (PoPToP reads GRE only after that). */
 static int
 lg_start_ready(struct lg *lg)
@@ -698,7 +276,7 @@ lg_start_ready(struct lg *lg)
 		if (lg->c[i].state != LG_C_UP || lg->c[i].sending)
 			continue;
 		if (lg->c[i].got_gre || late)
-			lg_start_data(lg, &lg->c[i]);
+			lggre_start(lg, &lg->c[i]);
 		else
 			waiting++;
 	}
@@ -765,7 +343,7 @@ lg_tick(struct lg *lg)
 	}
 	if (lg->now - lg->t_scan >= LG_SCAN_NS) {
 		lg->t_scan = lg->now;
-		lg_loss_scan(lg);
+		lggre_loss_scan(lg);
 	}
 	if (lg->phase == LG_P_WARMUP) {
 		if (lg_start_ready(lg) == 0 && in >= lg->o.warmup) {
@@ -784,8 +362,6 @@ lg_tick(struct lg *lg)
 		}
 	}
 }
-
-/* ---- the loop ---- */
 
 static void
 lg_loop(struct lg *lg)
@@ -806,16 +382,16 @@ lg_loop(struct lg *lg)
 		lg->now = lg_clock();
 		for (i = 0; i < n; i++) {
 			if (ev[i].data.ptr == NULL)
-				lg_raw_read(lg);
+				lggre_read(lg);
 			else
 				lg_conn_state(lg, ev[i].data.ptr,
 				    lgctrl_event(ev[i].data.ptr, lg->epfd,
 				    ev[i].events, lg->now));
 		}
 		lg_tick(lg);
-		lg_tx_flush(lg);
+		lggre_flush(lg);
 	}
-	lg_tx_flush(lg);
+	lggre_flush(lg);
 }
 
 static int
@@ -828,8 +404,6 @@ lg_raw_watch(struct lg *lg)
 	ev.data.ptr = NULL;
 	return epoll_ctl(lg->epfd, EPOLL_CTL_ADD, lg->raw, &ev);
 }
-
-/* ---- teardown ---- */
 
 static void
 lg_teardown(struct lg *lg)
@@ -856,8 +430,6 @@ lg_teardown(struct lg *lg)
 	}
 	lg->teardown_s = (double)(lg_clock() - t) / NS;
 }
-
-/* ---- report ---- */
 
 static double
 lg_pct(const struct lg *lg, double p)

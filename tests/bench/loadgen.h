@@ -1,7 +1,8 @@
 /*
  * loadgen: PPTP load generator for the benchmark (tests/bench/README).
- * Shared between loadgen.c (phases, GRE data, report) and lgctrl.c (the
- * TCP control connections, RFC 2637 section 2).
+ * Shared between loadgen.c (options, phases, report), lgctrl.c (the TCP
+ * control connections, RFC 2637 section 2) and lggre.c (the GRE data path,
+ * RFC 2637 section 4).
  */
 #ifndef LOADGEN_H
 #define LOADGEN_H
@@ -9,7 +10,11 @@
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
+
+#include "lgproc.h"
 
 #define LG_RBUF		512		/* control receive buffer per connection */
 #define LG_MAXSIZE	1500		/* largest PPP payload we send */
@@ -57,6 +62,66 @@ struct lg_ctrlstats {
 	uint64_t	 t_first, t_last_up;
 };
 
+#define LG_BATCH	64
+#define LG_PKTSZ	(20 + 16 + LG_MAXSIZE + 64)
+#define LG_HIST		100000		/* RTT histogram: 1 us buckets */
+#define LG_GRE_PROTO	0x880b
+#define LG_READY_WAIT	2.0		/* start data without the first GRE */
+#define LG_SCAN_NS	100000000ULL	/* loss scan period */
+#define NS		1000000000ULL
+
+enum lg_phase {
+	LG_P_SETUP, LG_P_WARMUP, LG_P_WINDOW, LG_P_DRAIN, LG_P_DONE
+};
+
+struct lg_opts {
+	struct in_addr	 server, src;
+	uint16_t	 port;
+	int		 n, nsrc, window, size, conc;
+	double		 warmup, duration, drain, setup_to, loss_to, maxrun;
+	double		 teardown_to;
+	pid_t		 pid;
+	const char	*stub;
+};
+
+struct lg_counts {
+	uint64_t	 sent, echoed, lost, late, misrouted, other, ackonly;
+	uint64_t	 stray, own, bytes, txerr;
+};
+
+struct lg_tx {
+	uint8_t		 buf[LG_BATCH][16 + LG_MAXSIZE];
+	struct iovec	 iov[LG_BATCH];
+	struct mmsghdr	 mh[LG_BATCH];
+	union {
+		char	 b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	}		 cm[LG_BATCH];
+	struct sockaddr_in dst;
+	int		 n;
+};
+
+struct lg {
+	struct lg_opts	 o;
+	struct lg_conn	*c;
+	struct lg_slot	*slots;
+	int		 epfd, raw;
+	enum lg_phase	 phase;
+	uint64_t	 now, t_phase, t_scan, t_begin;
+	struct lg_ctrlstats cs;
+	struct lg_counts k, k0, k1;
+	uint64_t	 t0, t1;		/* window edges */
+	struct lgproc_cpu cpu0, cpu1;
+	uint64_t	 self0, self1;		/* our own CPU, ns */
+	uint32_t	*hist;
+	uint64_t	 hist_n, hist_over, hist_max;
+	uint8_t		 tmpl[LG_MAXSIZE];
+	struct lg_tx	 tx;
+	struct lgproc_mem mem_before, mem_up, mem_after;
+	double		 teardown_s;
+	int		 aborted;
+};
+
 /* lgctrl.c */
 int	lgctrl_start(struct lg_conn *, struct in_addr server, uint16_t port,
 	    int epfd, uint64_t now);
@@ -64,5 +129,15 @@ int	lgctrl_start(struct lg_conn *, struct in_addr server, uint16_t port,
 enum lg_cstate lgctrl_event(struct lg_conn *, int epfd, uint32_t events,
 	    uint64_t now);
 void	lgctrl_close(struct lg_conn *);
+
+/* lggre.c */
+int	lggre_open(struct lg *);
+void	lggre_start(struct lg *, struct lg_conn *);
+void	lggre_read(struct lg *);
+void	lggre_flush(struct lg *);
+void	lggre_loss_scan(struct lg *);
+
+/* loadgen.c */
+uint64_t lg_clock(void);
 
 #endif

@@ -37,7 +37,7 @@ mkdir -p "$S" "$OUT/logs"
 
 # --- small helpers -------------------------------------------------------
 
-log() { echo "[bed] $*"; }
+log() { echo "[bed $(date +%T.%N | cut -c1-12)] $*"; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 

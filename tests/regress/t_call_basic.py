@@ -167,8 +167,7 @@ def case_ack_only_one_way(env):
         n += 1
         stop = time.monotonic() + 0.01
         while True:
-            p = c.gre.recv(max(0.0, stop - time.monotonic()),
-                           call_id=c.client_call_id)
+            p = c.recv(max(0.0, stop - time.monotonic()), data_only=False)
             if p is None:
                 break
             check(not p.has_seq, 'sink mode but server sent data %r', p)
@@ -177,7 +176,7 @@ def case_ack_only_one_way(env):
     # Trailing ack for the last packet.
     deadline = time.monotonic() + 0.6
     while time.monotonic() < deadline:
-        p = c.gre.recv(deadline - time.monotonic(), call_id=c.client_call_id)
+        p = c.recv(deadline - time.monotonic(), data_only=False)
         if p is None:
             break
         acks.append((time.monotonic() - t0, p))
@@ -213,7 +212,7 @@ def case_ack_single_packet(env):
     c.seq = 41
     t0 = time.monotonic()
     c.send(ppp_frame(1))
-    p = c.gre.recv(1.0, call_id=c.client_call_id)
+    p = c.recv(1.0, data_only=False)
     dt = time.monotonic() - t0
     check(p is not None, 'no ack within 1 s for a single packet')
     check(p.ack_only and p.ack == 41, 'got %r, want ack-only 41', p)
@@ -228,7 +227,7 @@ def case_pppd_to_client_no_acks(env):
     c, _ = up_call(env, srv)
     got = []
     while True:
-        p = c.gre.recv(1.0, call_id=c.client_call_id, data_only=True)
+        p = c.recv(1.0)
         if p is None:
             break
         got.append(p)
@@ -294,7 +293,7 @@ def case_keepalive(env):
     """keepalive 2: Echo-Request after 2 s idle; answered -> stays; not
     answered -> closed after another 2 s."""
     only_ours('PoPToP keepalive is fixed at 60 s')
-    srv = env.server()
+    srv = env.server(conf={'keepalive': 2})
     c = env.ctrl('127.0.0.2')
     c.start()
     c.ocrq(1)

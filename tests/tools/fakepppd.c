@@ -614,12 +614,27 @@ record_identity(int argc, char **argv)
 	rec("isatty0 %d", isatty(0));
 	rec("isatty1 %d", isatty(1));
 	rec("ttyname0 %s", isatty(0) ? pct(ttyname(0)) : "-");
-	/* Is fd 0's terminal our controlling tty? */
+	/* Is fd 0's terminal our controlling tty?  The kernel's answer is
+	 * tty_nr in /proc/self/stat (field 7); /dev/tty must open too. */
+	stt.st_rdev = 0;
+	f = fopen("/proc/self/stat", "r");
+	if (f != NULL) {
+		unsigned long long ttynr = 0;
+		char *p;
+
+		if (fgets(buf, sizeof(buf), f) != NULL &&
+		    (p = strrchr(buf, ')')) != NULL &&
+		    sscanf(p + 2, "%*c %*d %*d %*d %llu", &ttynr) == 1)
+			stt.st_rdev = (dev_t)ttynr;
+		fclose(f);
+	}
 	fd = open("/dev/tty", O_RDONLY | O_NOCTTY);
-	if (fd >= 0 && fstat(fd, &stt) == 0 && fstat(0, &st0) == 0)
-		rec("ctty %d", stt.st_rdev == st0.st_rdev ? 1 : 0);
+	if (fd >= 0 && fstat(0, &st0) == 0 && S_ISCHR(st0.st_mode) &&
+	    stt.st_rdev == st0.st_rdev)
+		rec("ctty 1");
 	else
 		rec("ctty 0");
+	rec("tty-nr %llu", (unsigned long long)stt.st_rdev);
 	if (fd >= 0)
 		close(fd);
 	if (tcgetattr(0, &tio) == 0)

@@ -194,6 +194,8 @@ class Ctrl(object):
         self.buf = b''
         self.closed = False
         self.log = []           # every message received, in order
+        self.pending = collections.deque()  # kept by service()
+        self.echoes_answered = 0
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -219,9 +221,7 @@ class Ctrl(object):
             time.sleep(delay)
 
     def _fill(self, deadline):
-        t = deadline - time.monotonic()
-        if t <= 0:
-            return False
+        t = max(0.0, deadline - time.monotonic())
         r, _, _ = select.select([self.sock], [], [], t)
         if not r:
             return False
@@ -236,7 +236,34 @@ class Ctrl(object):
         self.buf += d
         return True
 
+    def service(self):
+        """Without blocking: read what the server sent, answer its
+        Echo-Requests, keep every other message for recv().  Lets tests
+        that wait on GRE keep the control connection alive."""
+        if self.closed:
+            return
+        while True:
+            try:
+                m = self._recv(0.0)
+            except (Closed, OSError):
+                return
+            if m is None:
+                return
+            if m.type == ECHORQ:
+                self.echoes_answered += 1
+                try:
+                    self.send_msg(ECHORP, ident=m.ident)
+                except OSError:
+                    return
+            else:
+                self.pending.append(m)
+
     def recv(self, timeout=3.0):
+        if self.pending:
+            return self.pending.popleft()
+        return self._recv(timeout)
+
+    def _recv(self, timeout=3.0):
         """Next message, or None on timeout; raises Closed on EOF/RST.
         A message from the server whose length is not its type's size is
         a test failure (the server must send exact RFC sizes)."""
@@ -260,6 +287,8 @@ class Ctrl(object):
                 raise Closed()
             if not self._fill(deadline):
                 return None
+            if timeout == 0.0:
+                deadline = time.monotonic()
 
     def expect(self, ctype, timeout=3.0, skip=(ECHORQ,)):
         """The next message must be ctype (Echo-Requests are answered and
@@ -580,11 +609,27 @@ class Call(object):
         while True:
             if self.stash:
                 return self.stash.pop(0)
-            p = self.gre.recv(max(0.0, deadline - time.monotonic()),
+            if self.ctrl:
+                self.ctrl.service()
+            left = deadline - time.monotonic()
+            p = self.gre.recv(max(0.0, min(left, 0.2)),
                               call_id=self.client_call_id)
             self._note(p)
+            if p is None and left > 0.2:
+                continue
             if p is None or p.has_seq or not data_only:
                 return p
+
+    def sleep(self, seconds):
+        """Sleep while keeping the control connection serviced."""
+        end = time.monotonic() + seconds
+        while True:
+            if self.ctrl:
+                self.ctrl.service()
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(left, 0.2))
 
     def wait_ack(self, value, timeout=1.0):
         """True once the server has acknowledged sequence number value
@@ -594,8 +639,13 @@ class Call(object):
         while True:
             if any(a == value or seq_gt(a, value) for a in self.acks):
                 return True
-            p = self.gre.recv(max(0.0, deadline - time.monotonic()),
+            if self.ctrl:
+                self.ctrl.service()
+            left = deadline - time.monotonic()
+            p = self.gre.recv(max(0.0, min(left, 0.2)),
                               call_id=self.client_call_id)
+            if p is None and left > 0.2:
+                continue
             if p is None:
                 return False
             self._note(p)
@@ -873,7 +923,8 @@ class Server(object):
         if connections is not None:
             lines.append('connections %d' % connections)
         if self.kind == 'ours':
-            lines += ['stimeout 2', 'keepalive 2']
+            # Short timers keep tests quick; keepalive tests set 2.
+            lines += ['stimeout 2', 'keepalive 5']
         conf = conf or {}
         if isinstance(conf, dict):
             for k, v in conf.items():
