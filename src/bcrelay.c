@@ -4,8 +4,9 @@
  * clients' ppp interfaces), so that NetBIOS name and datagram service
  * (UDP 137/138) browsing works over the VPN.
  *
- * Command line compatible with PoPToP's bcrelay:
- *	bcrelay [-d] [-n] -i IFIN -o IFOUT_REGEX [-s IF:ADDR] [-v] [-h]
+ * Command line compatible with PoPToP's bcrelay (-D and -e are ours):
+ *	bcrelay [-dDehnv] -i IFIN -o IFOUT_REGEX [-s IF:ADDR]...
+ * Logs go to syslog (LOG_DAEMON) as PoPToP's did, to stderr with -e.
  *
  * How it works:
  *  - An AF_PACKET socket bound to IFIN with a BPF filter (IPv4 + UDP)
@@ -437,14 +438,17 @@ bcr_out_cmp(const void *a, const void *b)
 static void
 bcr_log_outs(void)
 {
-	char line[1024], addr[INET_ADDRSTRLEN];
+	char line[1024], addr[INET_ADDRSTRLEN], name[4 * IF_NAMESIZE];
 	size_t i, off = 0;
 	int n;
 
 	line[0] = '\0';
 	for (i = 0; i < bcr.nout && off < sizeof(line); i++) {
+		/* Interface names may hold control characters. */
+		log_escape(name, sizeof(name), bcr.out[i].name,
+		    sizeof(bcr.out[i].name));
 		n = snprintf(line + off, sizeof(line) - off, " %s(%s)",
-		    bcr.out[i].name, bcr_ntoa(bcr.out[i].dst, addr, sizeof(addr)));
+		    name, bcr_ntoa(bcr.out[i].dst, addr, sizeof(addr)));
 		if (n < 0)
 			break;
 		off += (size_t)n;

@@ -521,11 +521,21 @@ read_status(struct master *m)
 static void
 start_bcrelay(struct master *m)
 {
-	char *av[] = { "bcrelay", "-i", m->cfg->bcrelay, "-o", "ppp[0-9].*",
-	    NULL };
+	char *av[8];
+	int n = 0;
 
 	if (m->cfg->bcrelay == NULL || m->bcrelay_pid != 0)
 		return;
+	av[n++] = "bcrelay";
+	av[n++] = "-i";
+	av[n++] = m->cfg->bcrelay;
+	av[n++] = "-o";
+	av[n++] = "^ppp[0-9]+$";
+	if (m->foreground)
+		av[n++] = "-e";		/* our stderr, like our own log */
+	if (m->cfg->debug)
+		av[n++] = "-D";
+	av[n] = NULL;
 	m->bcrelay_pid = spawn(m, m->bcrelay_path, av, m->devnull);
 	if (m->bcrelay_pid == -1)
 		m->bcrelay_pid = 0;

@@ -248,6 +248,15 @@ pty_flush(struct relay *r)
 	r->ptyqlen -= (size_t)n;
 }
 
+/* How many worst-case packets the pty queue can take now (0..RX_BATCH). */
+static int
+pty_room(const struct relay *r)
+{
+	size_t n = (sizeof(r->ptyq) - r->ptyqlen) / HDLC_ENC_MAX(PPTP_MAX_PPP);
+
+	return n > RX_BATCH ? RX_BATCH : (int)n;
+}
+
 static void
 gre_deliver(struct relay *r, uint32_t seq, const uint8_t *p, size_t len,
     uint64_t now)
@@ -298,17 +307,21 @@ gre_read(struct relay *r)
 	static struct mmsghdr mm[RX_BATCH];
 	static struct iovec iov[RX_BATCH];
 	uint64_t now = now_ms();
-	int i, n, rounds;
+	int i, n, rounds, want;
 
 	for (rounds = 0; rounds < 4; rounds++) {
-		for (i = 0; i < RX_BATCH; i++) {
+		/* Take only what pppd's queue can surely hold; the rest waits
+		 * in the socket buffer instead of being dropped here. */
+		if ((want = pty_room(r)) == 0)
+			break;
+		for (i = 0; i < want; i++) {
 			iov[i].iov_base = rxbuf[i];
 			iov[i].iov_len = RX_PKT;
 			memset(&mm[i].msg_hdr, 0, sizeof(mm[i].msg_hdr));
 			mm[i].msg_hdr.msg_iov = &iov[i];
 			mm[i].msg_hdr.msg_iovlen = 1;
 		}
-		n = recvmmsg(r->gre, mm, RX_BATCH, MSG_DONTWAIT, NULL);
+		n = recvmmsg(r->gre, mm, (unsigned int)want, MSG_DONTWAIT, NULL);
 		if (n == -1) {
 			/* ICMP errors surface here (ECONNREFUSED, ...): an
 			 * error report is not the end of the call. */
@@ -324,10 +337,10 @@ gre_read(struct relay *r)
 			else
 				gre_packet(r, rxbuf[i], mm[i].msg_len, now);
 		}
-		if (n < RX_BATCH)
+		pty_flush(r);
+		if (n < want)
 			break;
 	}
-	pty_flush(r);
 }
 
 /* ---- pppd to GRE ---- */
@@ -592,7 +605,7 @@ relay_poll(struct relay *r, uint64_t now)
 	pfd[0].events = POLLIN | (r->coutlen ? POLLOUT : 0);
 	pfd[1].fd = r->sfd;
 	pfd[1].events = POLLIN;
-	pfd[2].fd = r->call_up ? r->gre : -1;
+	pfd[2].fd = r->call_up && pty_room(r) > 0 ? r->gre : -1;
 	pfd[2].events = POLLIN;
 	pfd[3].fd = r->pty;
 	pfd[3].events = POLLIN | (r->ptyqlen ? POLLOUT : 0);

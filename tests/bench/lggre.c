@@ -27,43 +27,43 @@
 
 #include "loadgen.h"
 
-static const uint8_t lg_magic[4] = { 'P', 'B', 'L', 'G' };
+static const uint8_t lggre_magic[4] = { 'P', 'B', 'L', 'G' };
 
 static void
-lg_put16(uint8_t *p, uint16_t v)
+lggre_put16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
 }
 
 static void
-lg_put32(uint8_t *p, uint32_t v)
+lggre_put32(uint8_t *p, uint32_t v)
 {
-	lg_put16(p, (uint16_t)(v >> 16));
-	lg_put16(p + 2, (uint16_t)v);
+	lggre_put16(p, (uint16_t)(v >> 16));
+	lggre_put16(p + 2, (uint16_t)v);
 }
 
 static uint16_t
-lg_get16(const uint8_t *p)
+lggre_get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 static uint32_t
-lg_get32(const uint8_t *p)
+lggre_get32(const uint8_t *p)
 {
-	return (uint32_t)lg_get16(p) << 16 | lg_get16(p + 2);
+	return (uint32_t)lggre_get16(p) << 16 | lggre_get16(p + 2);
 }
 
 /* RFC 1982-style serial comparison: a after b (RFC 2637 4.1 wraps at 2^32). */
 static int
-lg_seq_after(uint32_t a, uint32_t b)
+lggre_seq_after(uint32_t a, uint32_t b)
 {
 	return (int32_t)(a - b) > 0;
 }
 
 static int
-lg_raw_filter(int fd, struct in_addr server)
+lggre_raw_filter(int fd, struct in_addr server)
 {
 	/* Drop packets addressed to the server: those are our own. */
 	struct sock_filter code[] = {
@@ -78,7 +78,7 @@ lg_raw_filter(int fd, struct in_addr server)
 }
 
 static void
-lg_template(struct lg *lg)
+lggre_template(struct lg *lg)
 {
 	uint32_t x = 0x9e3779b9U;
 	int	 i;
@@ -94,7 +94,7 @@ lg_template(struct lg *lg)
 	lg->tmpl[1] = 0x03;
 	lg->tmpl[2] = 0x00;
 	lg->tmpl[3] = 0x21;
-	memcpy(lg->tmpl + 4, lg_magic, 4);
+	memcpy(lg->tmpl + 4, lggre_magic, 4);
 }
 
 int
@@ -102,7 +102,7 @@ lggre_open(struct lg *lg)
 {
 	int	 sz = 32 * 1024 * 1024, one = 1;
 
-	lg_template(lg);
+	lggre_template(lg);
 	lg->raw = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_GRE);
 	if (lg->raw == -1) {
 		perror("loadgen: raw GRE socket (needs root)");
@@ -114,7 +114,7 @@ lggre_open(struct lg *lg)
 	if (setsockopt(lg->raw, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) == -1)
 		(void)setsockopt(lg->raw, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
 	(void)setsockopt(lg->raw, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (lg_raw_filter(lg->raw, lg->o.server) == -1) {
+	if (lggre_raw_filter(lg->raw, lg->o.server) == -1) {
 		perror("loadgen: SO_ATTACH_FILTER");
 		return -1;
 	}
@@ -141,22 +141,22 @@ lggre_flush(struct lg *lg)
 }
 
 static size_t
-lg_gre_header(struct lg_conn *c, uint8_t *h, uint16_t plen)
+lggre_gre_header(struct lg_conn *c, uint8_t *h, uint16_t plen)
 {
 	h[0] = 0x30;				/* K, S */
 	h[1] = c->have_ack ? 0x81 : 0x01;	/* A, version 1 */
-	lg_put16(h + 2, LG_GRE_PROTO);
-	lg_put16(h + 4, plen);
-	lg_put16(h + 6, c->peer_cid);
-	lg_put32(h + 8, c->seq++);
+	lggre_put16(h + 2, LG_GRE_PROTO);
+	lggre_put16(h + 4, plen);
+	lggre_put16(h + 6, c->peer_cid);
+	lggre_put32(h + 8, c->seq++);
 	if (!c->have_ack)
 		return 12;
-	lg_put32(h + 12, c->ack);
+	lggre_put32(h + 12, c->ack);
 	return 16;
 }
 
 static void
-lg_tx_prepare(struct lg *lg, struct lg_conn *c, size_t len)
+lggre_tx_prepare(struct lg *lg, struct lg_conn *c, size_t len)
 {
 	struct lg_tx *tx = &lg->tx;
 	struct in_pktinfo *pi;
@@ -185,30 +185,30 @@ lg_tx_prepare(struct lg *lg, struct lg_conn *c, size_t len)
 
 /* (Re)fill one slot: a data packet stamped with slot, tag and send time. */
 static void
-lg_send(struct lg *lg, struct lg_conn *c, int slot)
+lggre_send(struct lg *lg, struct lg_conn *c, int slot)
 {
 	struct lg_slot *s = &c->slots[slot];
 	uint16_t size = (uint16_t)lg->o.size;
 	uint8_t	*p = lg->tx.buf[lg->tx.n];
 	size_t	 hl;
 
-	hl = lg_gre_header(c, p, size);
+	hl = lggre_gre_header(c, p, size);
 	memcpy(p + hl, lg->tmpl, size);
 	s->tag = ++c->next_tag;
 	s->sent_ns = lg->now;
 	s->busy = 1;
 	c->busy++;
-	lg_put32(p + hl + 8, (uint32_t)c->idx);
-	lg_put16(p + hl + 12, (uint16_t)slot);
-	lg_put32(p + hl + 16, s->tag);
-	lg_put32(p + hl + 24, (uint32_t)(lg->now >> 32));
-	lg_put32(p + hl + 28, (uint32_t)lg->now);
+	lggre_put32(p + hl + 8, (uint32_t)c->idx);
+	lggre_put16(p + hl + 12, (uint16_t)slot);
+	lggre_put32(p + hl + 16, s->tag);
+	lggre_put32(p + hl + 24, (uint32_t)(lg->now >> 32));
+	lggre_put32(p + hl + 28, (uint32_t)lg->now);
 	lg->k.sent++;
-	lg_tx_prepare(lg, c, hl + size);
+	lggre_tx_prepare(lg, c, hl + size);
 }
 
 static int
-lg_sending_phase(const struct lg *lg)
+lggre_sending_phase(const struct lg *lg)
 {
 	return lg->phase == LG_P_WARMUP || lg->phase == LG_P_WINDOW;
 }
@@ -220,11 +220,11 @@ lggre_start(struct lg *lg, struct lg_conn *c)
 
 	c->sending = 1;
 	for (i = 0; i < lg->o.window; i++)
-		lg_send(lg, c, i);
+		lggre_send(lg, c, i);
 }
 
 static void
-lg_rtt(struct lg *lg, uint64_t sent)
+lggre_rtt(struct lg *lg, uint64_t sent)
 {
 	uint64_t us = lg->now > sent ? (lg->now - sent) / 1000 : 0;
 
@@ -238,19 +238,19 @@ lg_rtt(struct lg *lg, uint64_t sent)
 }
 
 static void
-lg_payload(struct lg *lg, struct lg_conn *c, const uint8_t *p, uint16_t plen)
+lggre_payload(struct lg *lg, struct lg_conn *c, const uint8_t *p, uint16_t plen)
 {
 	struct lg_slot *s;
 	uint32_t idx, tag;
 	uint16_t slot;
 
-	if (plen < LG_MINSIZE || memcmp(p + 4, lg_magic, 4) != 0) {
+	if (plen < LG_MINSIZE || memcmp(p + 4, lggre_magic, 4) != 0) {
 		lg->k.other++;		/* echoppp's LCP frame, or anything else */
 		return;
 	}
-	idx = lg_get32(p + 8);
-	slot = lg_get16(p + 12);
-	tag = lg_get32(p + 16);
+	idx = lggre_get32(p + 8);
+	slot = lggre_get16(p + 12);
+	tag = lggre_get32(p + 16);
 	if (idx != (uint32_t)c->idx) {
 		lg->k.misrouted++;	/* another call's packet under our key */
 		return;
@@ -265,14 +265,14 @@ lg_payload(struct lg *lg, struct lg_conn *c, const uint8_t *p, uint16_t plen)
 	lg->k.echoed++;
 	lg->k.bytes += plen;
 	if (lg->phase == LG_P_WINDOW)
-		lg_rtt(lg, (uint64_t)lg_get32(p + 24) << 32 | lg_get32(p + 28));
-	if (lg_sending_phase(lg) && c->sending)
-		lg_send(lg, c, slot);
+		lggre_rtt(lg, (uint64_t)lggre_get32(p + 24) << 32 | lggre_get32(p + 28));
+	if (lggre_sending_phase(lg) && c->sending)
+		lggre_send(lg, c, slot);
 }
 
 /* One packet from the raw socket: IPv4 header, enhanced GRE (RFC 2637 4.1). */
 static void
-lg_gre_rx(struct lg *lg, const uint8_t *pkt, size_t len)
+lggre_rx(struct lg *lg, const uint8_t *pkt, size_t len)
 {
 	struct lg_conn *c;
 	size_t	 ihl, off;
@@ -292,12 +292,12 @@ lg_gre_rx(struct lg *lg, const uint8_t *pkt, size_t len)
 	pkt += ihl;
 	len -= ihl;
 	if (!(pkt[0] & 0x20) || (pkt[1] & 0x07) != 1 ||
-	    lg_get16(pkt + 2) != LG_GRE_PROTO) {
+	    lggre_get16(pkt + 2) != LG_GRE_PROTO) {
 		lg->k.stray++;
 		return;
 	}
-	plen = lg_get16(pkt + 4);
-	cid = lg_get16(pkt + 6);
+	plen = lggre_get16(pkt + 4);
+	cid = lggre_get16(pkt + 6);
 	has_seq = pkt[0] & 0x10;
 	off = 8 + (has_seq ? 4 : 0) + ((pkt[1] & 0x80) ? 4 : 0);
 	if (cid == 0 || cid > lg->o.n || len < off + plen) {
@@ -313,8 +313,8 @@ lg_gre_rx(struct lg *lg, const uint8_t *pkt, size_t len)
 	}
 	c->got_gre = 1;
 	if (has_seq) {
-		seq = lg_get32(pkt + 8);
-		if (!c->have_ack || lg_seq_after(seq, c->ack))
+		seq = lggre_get32(pkt + 8);
+		if (!c->have_ack || lggre_seq_after(seq, c->ack))
 			c->ack = seq;
 		c->have_ack = 1;
 	}
@@ -322,7 +322,7 @@ lg_gre_rx(struct lg *lg, const uint8_t *pkt, size_t len)
 		lg->k.ackonly++;
 		return;
 	}
-	lg_payload(lg, c, pkt + off, plen);
+	lggre_payload(lg, c, pkt + off, plen);
 }
 
 void
@@ -346,7 +346,7 @@ lggre_read(struct lg *lg)
 			return;
 		lg->now = lg_clock();
 		for (i = 0; i < n; i++)
-			lg_gre_rx(lg, bufs[i], mh[i].msg_len);
+			lggre_rx(lg, bufs[i], mh[i].msg_len);
 		if (n < LG_BATCH)
 			return;
 	}
@@ -355,7 +355,7 @@ lggre_read(struct lg *lg)
 void
 lggre_loss_scan(struct lg *lg)
 {
-	uint64_t to = (uint64_t)(lg->o.loss_to * NS);
+	uint64_t to = (uint64_t)(lg->o.loss_to * LG_NS);
 	struct lg_conn *c;
 	int	 i, j;
 
@@ -369,8 +369,8 @@ lggre_loss_scan(struct lg *lg)
 			c->slots[j].busy = 0;
 			c->busy--;
 			lg->k.lost++;
-			if (lg_sending_phase(lg))
-				lg_send(lg, c, j);
+			if (lggre_sending_phase(lg))
+				lggre_send(lg, c, j);
 		}
 	}
 }

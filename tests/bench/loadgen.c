@@ -12,18 +12,12 @@
  * for CPU time at the window's edges and for memory (lgproc.c).  Results are
  * printed as key=value lines for run-bench; see README.
  *
- * GRE: one raw socket, unbound, for all calls (per-address sockets would
- * lengthen the kernel's walk over raw GRE sockets, a cost charged to the
- * server when it sends); the source address of each packet is chosen with
- * IP_PKTINFO, returning packets are told apart by the key's call ID (ours,
- * unique per connection), and a socket filter drops our own outgoing
- * packets, which loopback also shows to an unbound raw socket.
+ * The GRE data path is lggre.c, the control connections lgctrl.c.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -45,7 +39,7 @@ lg_clock(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * LG_NS + (uint64_t)ts.tv_nsec;
 }
 
 static uint64_t
@@ -55,7 +49,7 @@ lg_selfcpu(void)
 
 	getrusage(RUSAGE_SELF, &ru);
 	return ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) *
-	    NS + ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) *
+	    LG_NS + ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) *
 	    1000;
 }
 
@@ -251,7 +245,7 @@ lg_connect_more(struct lg *lg)
 static void
 lg_setup_timeouts(struct lg *lg)
 {
-	uint64_t to = (uint64_t)(lg->o.setup_to * NS);
+	uint64_t to = (uint64_t)(lg->o.setup_to * LG_NS);
 	struct lg_conn *c;
 	int	 i;
 
@@ -271,7 +265,7 @@ lg_start_ready(struct lg *lg)
 {
 	int	 i, waiting = 0, late;
 
-	late = lg->now - lg->t_phase > (uint64_t)(LG_READY_WAIT * NS);
+	late = lg->now - lg->t_phase > (uint64_t)(LG_READY_WAIT * LG_NS);
 	for (i = 0; i < lg->o.n; i++) {
 		if (lg->c[i].state != LG_C_UP || lg->c[i].sending)
 			continue;
@@ -335,7 +329,7 @@ lg_tick_setup(struct lg *lg)
 static void
 lg_tick(struct lg *lg)
 {
-	double	 in = (double)(lg->now - lg->t_phase) / NS;
+	double	 in = (double)(lg->now - lg->t_phase) / LG_NS;
 
 	if (lg->phase == LG_P_SETUP) {
 		lg_tick_setup(lg);
@@ -371,7 +365,7 @@ lg_loop(struct lg *lg)
 	int	 i, n;
 
 	lg->now = lg->t_begin = lg_clock();
-	limit = lg->t_begin + (uint64_t)(lg->o.maxrun * NS);
+	limit = lg->t_begin + (uint64_t)(lg->o.maxrun * LG_NS);
 	lg_phase(lg, LG_P_SETUP);
 	while (lg->phase != LG_P_DONE) {
 		if (lg->now > limit || lg_stop) {
@@ -414,7 +408,7 @@ lg_teardown(struct lg *lg)
 	for (i = 0; i < lg->o.n; i++)
 		lgctrl_close(&lg->c[i]);
 	t = lg_clock();
-	limit = t + (uint64_t)(lg->o.teardown_to * NS);
+	limit = t + (uint64_t)(lg->o.teardown_to * LG_NS);
 	if (!lg->o.pid)
 		return;
 	for (;;) {
@@ -428,7 +422,7 @@ lg_teardown(struct lg *lg)
 		}
 		usleep(50000);
 	}
-	lg->teardown_s = (double)(lg_clock() - t) / NS;
+	lg->teardown_s = (double)(lg_clock() - t) / LG_NS;
 }
 
 static double
@@ -469,7 +463,7 @@ lg_report_setup(const struct lg *lg)
 		if (lg->c[i].t_up)
 			v[n++] = (double)(lg->c[i].t_up - lg->c[i].t_start) / 1e6;
 	span = lg->cs.t_last_up > lg->cs.t_first ?
-	    (double)(lg->cs.t_last_up - lg->cs.t_first) / NS : 0;
+	    (double)(lg->cs.t_last_up - lg->cs.t_first) / LG_NS : 0;
 	printf("calls=%d\ncalls_up=%d\ncalls_failed=%d\n", lg->o.n,
 	    lg->cs.nup + lg->cs.ndropped, lg->cs.nfailed);
 	printf("fail_connect=%d\nfail_sccrp=%d\nfail_ocrp=%d\nfail_timeout=%d\n",
@@ -488,7 +482,7 @@ lg_report_setup(const struct lg *lg)
 static void
 lg_report_data(const struct lg *lg)
 {
-	double	 secs = (double)(lg->t1 - lg->t0) / NS;
+	double	 secs = (double)(lg->t1 - lg->t0) / LG_NS;
 	double	 sent = (double)(lg->k1.sent - lg->k0.sent);
 	double	 echo = (double)(lg->k1.echoed - lg->k0.echoed);
 	double	 bytes = (double)(lg->k1.bytes - lg->k0.bytes);

@@ -68,7 +68,7 @@ struct lg_ctrlstats {
 #define LG_GRE_PROTO	0x880b
 #define LG_READY_WAIT	2.0		/* start data without the first GRE */
 #define LG_SCAN_NS	100000000ULL	/* loss scan period */
-#define NS		1000000000ULL
+#define LG_NS		1000000000ULL
 
 enum lg_phase {
 	LG_P_SETUP, LG_P_WARMUP, LG_P_WINDOW, LG_P_DRAIN, LG_P_DONE

@@ -454,24 +454,31 @@ scen_3() {
 	[ -n "$a1" ] && [ -n "$a2" ] ||
 	    { note "behind NAT: n1 '${a1:-down}', n2 '${a2:-down}'"; return 1; }
 	[ "$a1" != "$a2" ] || { note "both got $a1"; return 1; }
-	head -c 262144 "$S/big" >"$S/quarter"
 	for k in n1 n2; do
 		ping_ok "$k" || { note "$k: ping over the tunnel failed"; return 1; }
-		xfer "$k" "$S/quarter" 5002 30 || { note "$k: $NOTE"; return 1; }
 	done
-	note "n1=$a1 n2=$a2 behind one NAT address, both ping and transfer"
+	# both at once, so that each call's GRE must find its own session
+	head -c 1048576 "$S/big" >"$S/mib"
+	xfer n1 "$S/mib" 5002 60 >"$S/cli/xfer-n1.txt" 2>&1 &
+	x1=$!
+	xfer n2 "$S/mib" 5003 60 >"$S/cli/xfer-n2.txt" 2>&1 &
+	x2=$!
+	r1=0; r2=0
+	wait "$x1" || r1=1
+	wait "$x2" || r2=1
+	[ "$r1$r2" = 00 ] || { note "concurrent 1 MiB transfers: n1 $r1 n2 $r2 (1 = corrupt/short) $(cat "$S"/cli/xfer-n*.txt)"; return 1; }
+	note "n1=$a1 n2=$a2 behind one NAT address, both ping, 1 MiB each at once intact"
 }
 
-# 4: lossy, slow, reordering path: the 4 MiB must still arrive intact.
+# 4: lossy, slow, reordering path from the client to the server, the
+# direction where the server under test must cope (its GRE receive window,
+# reorder buffer and acks): the 4 MiB upload must still arrive intact.
 scen_4() {
 	NETEM="loss 2% delay 20ms reorder 10%"
-	ip -n c1 link set eth0 txqueuelen 1000
 	tc -n c1 qdisc add dev eth0 root netem $NETEM || { note "netem"; return 1; }
-	tc qdisc add dev v-c1 root netem $NETEM || { note "netem"; return 1; }
 	r=0
 	scen_4_body || r=1
 	tc -n c1 qdisc del dev eth0 root 2>/dev/null
-	tc qdisc del dev v-c1 root 2>/dev/null
 	return $r
 }
 scen_4_body() {
@@ -480,7 +487,7 @@ scen_4_body() {
 	a=$(client_up c1 c1 60) || { note "ppp did not come up over netem"; return 1; }
 	xfer c1 "$S/big" 5001 180 || return 1
 	metric xfer_4MiB_netem "$XFER_S" s
-	note "netem $NETEM: 4 MiB intact in ${XFER_S}s"
+	note "netem $NETEM (client to server): 4 MiB intact in ${XFER_S}s"
 }
 
 # 5: a client dies (SIGKILL to pppd and pptp): the server notices, its
@@ -525,10 +532,32 @@ scen_5() {
 server_has_call() { [ -n "$(server_procs)" ]; }
 server_idle() { [ -z "$(server_procs)" ] && ! ip -n srv -o link | grep -q ppp; }
 
-# 6: SIGHUP with a changed remoteip: the live call stays, a new call gets an
-# address from the new pool.  Then SIGTERM: the clients are told (their pppd
-# ends) and nothing is left running in the server namespace.
+# 6: SIGTERM to the server: the clients are told (their pppd ends) and
+# nothing is left running in the server namespace.
 scen_6() {
+	server_start "$KIND" "$POOL" || return 1
+	client_start c1 c1
+	client_start c2 c2
+	a1=$(client_up c1 c1 30) || { note "c1 did not come up"; return 1; }
+	a2=$(client_up c2 c2 30) || { note "c2 did not come up"; return 1; }
+	p1=$(client_pid c1)
+	p2=$(client_pid c2)
+	kill -TERM "$SRV_PID"
+	t=$(now)
+	wait_for 15 dead "$SRV_PID" || { note "server still running 15 s after SIGTERM"; return 1; }
+	wait_for 15 clients_gone "$p1" "$p2" ||
+	    { note "clients not told: pppd still up 15 s after SIGTERM ($(describe $p1 $p2))"; return 1; }
+	tt=$(since "$t")
+	wait_for 5 no_pids srv
+	left=$(pids srv)
+	[ -z "$left" ] || { note "left running after SIGTERM: $(describe $left)"; return 1; }
+	metric sigterm_clients_down "$tt" s
+	note "SIGTERM: both clients down in ${tt}s, nothing left in the server namespace"
+}
+
+# 6h: SIGHUP with a changed remoteip: the live call stays, a new call gets
+# an address from the new pool.
+scen_6h() {
 	server_start "$KIND" 192.168.100.100-119 || return 1
 	client_start c1 c1
 	a1=$(client_up c1 c1 30) || { note "c1 did not come up"; return 1; }
@@ -543,18 +572,8 @@ scen_6() {
 	echo "$a2" | grep -Eq '^192\.168\.101\.1[01][0-9]$' ||
 	    { note "after SIGHUP c2 got $a2, not from the new pool 192.168.101.100-119"; return 1; }
 	ping_ok c1 || { note "c1 cannot ping after c2 came"; return 1; }
-	p1=$(client_pid c1)
-	p2=$(client_pid c2)
-	kill -TERM "$SRV_PID"
-	t=$(now)
-	wait_for 15 dead "$SRV_PID" || { note "server still running 15 s after SIGTERM"; return 1; }
-	wait_for 15 clients_gone "$p1" "$p2" ||
-	    { note "clients not told: pppd still up 15 s after SIGTERM ($(describe $p1 $p2))"; return 1; }
-	tt=$(since "$t")
-	left=$(pids srv)
-	[ -z "$left" ] || { note "left running after SIGTERM: $(describe $left)"; return 1; }
-	metric sigterm_clients_down "$tt" s
-	note "SIGHUP: c1 $a1 kept, c2 got $a2; SIGTERM: clients down in ${tt}s, nothing left"
+	ping_ok c2 || { note "c2 cannot ping"; return 1; }
+	note "SIGHUP: c1 kept $a1, c2 got $a2 from the new pool"
 }
 clients_gone() { dead "$1" && dead "$2"; }
 
