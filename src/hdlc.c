@@ -32,7 +32,12 @@ hdlc_fcs(uint16_t fcs, const uint8_t *p, size_t len)
 void
 hdlc_dec_init(struct hdlc_dec *d)
 {
-	memset(d, 0, sizeof(*d));
+	/* Not the frame buffer: its pages stay untouched until used. */
+	d->len = 0;
+	d->fcs = HDLC_FCS_INIT;
+	d->esc = 0;
+	d->toolong = 0;
+	d->frames = d->bad_fcs = d->runts = d->giants = 0;
 	/* Octets before the first flag are line noise (RFC 1662 4.3). */
 	d->hunt = 1;
 }

@@ -60,6 +60,7 @@ struct master {
 	uint16_t		 next_call_id;
 	char			 ctrl_path[PATH_MAX];
 	char			 bcrelay_path[PATH_MAX];
+	char			 user_ids[32];	/* "uid:gid" for pptpctrl -u */
 	pid_t			 bcrelay_pid;
 	uint64_t		 backoff_until;
 	uint64_t		 log_window;
@@ -164,6 +165,23 @@ master_listen(const struct pptpd_config *cfg, char *err, size_t errlen)
 		return -1;
 	}
 	return fd;
+}
+
+/* Resolve the unprivileged user once, here, not in every pptpctrl. */
+static int
+user_resolve(struct master *m)
+{
+	const char *user = m->cfg->user ? m->cfg->user : CONFIG_DEF_USER;
+	struct passwd *pw;
+
+	if ((pw = getpwnam(user)) == NULL || pw->pw_uid == 0) {
+		log_warnx("user %s: %s", user, pw ? "must not be root" :
+		    "no such user");
+		return -1;
+	}
+	snprintf(m->user_ids, sizeof(m->user_ids), "%lu:%lu",
+	    (unsigned long)pw->pw_uid, (unsigned long)pw->pw_gid);
+	return 0;
 }
 
 static int
@@ -304,7 +322,7 @@ build_argv(struct master *m, struct child *c, char **av, char bufs[][64])
 	av[n++] = "-e";
 	av[n++] = cfg->ppp ? cfg->ppp : PPPD_PATH;
 	av[n++] = "-u";
-	av[n++] = cfg->user ? cfg->user : CONFIG_DEF_USER;
+	av[n++] = m->user_ids;
 	snprintf(bufs[b], 64, "%d", cfg->keepalive);
 	av[n++] = "-k";
 	av[n++] = bufs[b++];
@@ -567,6 +585,7 @@ reload(struct master *m)
 	*m->cfg = *n;
 	free(n);
 	log_set_debug(m->cfg->debug);
+	user_resolve(m);
 	if (pool_build(m, m->cfg) != 0)
 		memset(&m->pool, 0, sizeof(m->pool));
 	for (i = 0; i < m->nkids; i++) {
@@ -661,6 +680,8 @@ setup(struct master *m)
 	find_program("pptpctrl", m->ctrl_path, sizeof(m->ctrl_path));
 	find_program("bcrelay", m->bcrelay_path, sizeof(m->bcrelay_path));
 	m->next_call_id = (uint16_t)(getpid() * 2654435761u >> 16);
+	if (user_resolve(m) != 0)
+		return -1;
 	return pool_build(m, m->cfg);
 }
 

@@ -100,23 +100,50 @@ parse_args(struct ctrl_opts *o, int argc, char **argv)
 		o->call_id = 0;
 }
 
+/*
+ * The user as "UID:GID" (how pptpd passes it, resolved once in the
+ * master, sparing every call the NSS machinery) or a name (inetd use).
+ */
+static void
+lookup_user(const char *user, uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw;
+	unsigned long u, g;
+	char *end;
+
+	errno = 0;
+	u = strtoul(user, &end, 10);
+	if (errno == 0 && end != user && *end == ':') {
+		g = strtoul(end + 1, &end, 10);
+		if (errno == 0 && *end == '\0' && u < 0xffffffffUL &&
+		    g < 0xffffffffUL) {
+			*uid = (uid_t)u;
+			*gid = (gid_t)g;
+			return;
+		}
+	}
+	if ((pw = getpwnam(user)) == NULL)
+		fatalx("user %s not found (the `user' keyword)", user);
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+}
+
 /* Root no more: the process that parses peer bytes cannot act as root. */
 static void
 drop_root(const char *user)
 {
-	struct passwd *pw;
+	uid_t uid;
+	gid_t gid;
 
 	if (geteuid() != 0) {
 		log_debug("not running as root; nothing to drop");
 		return;
 	}
-	if ((pw = getpwnam(user)) == NULL)
-		fatalx("user %s not found (the `user' keyword)", user);
-	if (pw->pw_uid == 0)
+	lookup_user(user, &uid, &gid);
+	if (uid == 0)
 		fatalx("user %s is root; refusing to run as it", user);
-	if (setgroups(0, NULL) == -1 ||
-	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+	if (setgroups(0, NULL) == -1 || setresgid(gid, gid, gid) == -1 ||
+	    setresuid(uid, uid, uid) == -1)
 		fatal("dropping privileges to %s", user);
 	if (setuid(0) != -1)
 		fatalx("could still regain root after dropping it");

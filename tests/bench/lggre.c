@@ -230,8 +230,10 @@ lggre_rtt(struct lg *lg, uint64_t sent)
 
 	if (us > lg->hist_max)
 		lg->hist_max = us;
-	if (us < LG_HIST)
+	if (us < LG_HIST_FINE)
 		lg->hist[us]++;
+	else if ((us - LG_HIST_FINE) / 1000 < LG_HIST - LG_HIST_FINE)
+		lg->hist[LG_HIST_FINE + (us - LG_HIST_FINE) / 1000]++;
 	else
 		lg->hist_over++;
 	lg->hist_n++;

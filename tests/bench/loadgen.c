@@ -438,8 +438,11 @@ lg_pct(const struct lg *lg, double p)
 		want = 1;
 	for (i = 0; i < LG_HIST; i++) {
 		sum += lg->hist[i];
-		if (sum >= want)
+		if (sum < want)
+			continue;
+		if (i < LG_HIST_FINE)
 			return i;
+		return LG_HIST_FINE + (double)(i - LG_HIST_FINE) * 1000;
 	}
 	return (double)lg->hist_max;
 }
@@ -471,6 +474,11 @@ lg_report_setup(const struct lg *lg)
 	printf("calls_dropped=%d\n", lg->cs.ndropped);
 	printf("setup_s=%.3f\nsetup_rate=%.1f\n", span,
 	    span > 0 ? (lg->cs.nup + lg->cs.ndropped) / span : 0);
+	/* "Time until all up" exists only if all came up (-T bounds it). */
+	if (n == lg->o.n)
+		printf("all_up_s=%.3f\n", span);
+	else
+		printf("all_up_s=timeout\n");
 	if (n > 0) {
 		qsort(v, (size_t)n, sizeof(*v), lg_cmpd);
 		printf("setup_p50_ms=%.2f\nsetup_p99_ms=%.2f\nsetup_max_ms=%.2f\n",

@@ -64,7 +64,9 @@ struct lg_ctrlstats {
 
 #define LG_BATCH	64
 #define LG_PKTSZ	(20 + 16 + LG_MAXSIZE + 64)
-#define LG_HIST		100000		/* RTT histogram: 1 us buckets */
+/* RTT histogram: 1 us buckets below 100 ms, then 1 ms buckets to 100 s. */
+#define LG_HIST_FINE	100000
+#define LG_HIST		(2 * LG_HIST_FINE)
 #define LG_GRE_PROTO	0x880b
 #define LG_READY_WAIT	2.0		/* start data without the first GRE */
 #define LG_SCAN_NS	100000000ULL	/* loss scan period */

@@ -7,7 +7,9 @@
 # host's root file system ("uml"); with neither they are skipped, loudly.
 #
 #   e2e_run "JOB..." TIMEOUT   run the jobs (SERVER:SCENARIO; a trailing "!"
-#                              marks a known, expected failure); sets E2E_OUT
+#                              marks a known, expected failure, a trailing
+#                              "~" a job run for the record only, whose
+#                              result never fails the test); sets E2E_OUT
 #   e2e_report                 print every job's result, and on failure its
 #                              server and client logs; returns 0 if all passed
 #
@@ -117,7 +119,7 @@ e2e_run() {
 	E2E_WORK=$(mktemp -d "${TMPDIR:-/tmp}/pptpd-e2e.XXXXXX") || exit 1
 	trap 'e2e_cleanup' EXIT
 	trap 'exit 1' INT TERM HUP
-	_jobs=$(echo "$E2E_SPECS" | tr -d '!')
+	_jobs=$(echo "$E2E_SPECS" | tr -d '!~')
 	cat >"$E2E_WORK/params" <<EOF
 E2E_SRCDIR='$E2E_SRCDIR'
 E2E_BUILDDIR='$E2E_BUILDDIR'
@@ -178,6 +180,7 @@ e2e_report() {
 	_n=0
 	for _spec in $E2E_SPECS; do
 		_job=${_spec%!}
+		_job=${_job%\~}
 		_line=$(awk -v j="$_job" '$1 == "RESULT" && $2 == j' "$E2E_OUT/results" 2>/dev/null | tail -n 1)
 		_st=$(echo "$_line" | awk '{ print $3 }')
 		_secs=$(echo "$_line" | awk '{ print $4 }')
@@ -186,6 +189,7 @@ e2e_report() {
 		case "$_spec:$_st" in
 		*!:FAIL) _st="XFAIL (known limitation)" ;;
 		*!:PASS) _st="XPASS (expected to fail!)" ;;
+		*\~:*) _st="$_st (for the record)" ;;
 		*:FAIL) _fail=$((_fail + 1)) ;;
 		esac
 		_n=$((_n + 1))
@@ -198,4 +202,27 @@ e2e_report() {
 	fi
 	echo "e2e: $((_n - _fail)) of $_n jobs as expected, $_fail failed"
 	[ "$_fail" = 0 ]
+}
+
+# e2e_compare: scenario 1 and 2 numbers of both servers side by side
+# (all from the same sandbox, so the ratio is what counts).
+e2e_compare() {
+	echo
+	echo "side by side (same sandbox, same clients; Mbit/s higher is better, seconds lower):"
+	printf '  %-36s %10s %10s %12s\n' measure PoPToP ours ours/PoPToP
+	for _m in "1 iperf_up Mbit/s iperf3 client->server" \
+	    "1 iperf_down Mbit/s iperf3 server->client" \
+	    "1 xfer_4MiB_up s 4 MiB upload (nc)" \
+	    "1 xfer_4MiB_down s 4 MiB download (nc)" \
+	    "2 setup_20_clients s 20 clients, start to all up"; do
+		set -- $_m
+		_sc=$1 _name=$2 _unit=$3
+		shift 3
+		_p=$(e2e_value "poptop:$_sc" "$_name")
+		_o=$(e2e_value "ours:$_sc" "$_name")
+		_r=$(awk -v a="$_o" -v b="$_p" 'BEGIN {
+			if (a == "-" || b == "-" || b + 0 == 0) print "-";
+			else printf "%.2f", a / b }')
+		printf '  %-36s %10s %10s %12s\n' "$* ($_unit)" "$_p" "$_o" "$_r"
+	done
 }

@@ -323,7 +323,7 @@ def case_early_gre(env):
           sorted(early) == early, 'early frames %r',
           [x[4:14] for x in early])
     check(len(early) == len(set(early)), 'early frames duplicated')
-    check(ins[-1] == tag('late', 0), 'data after pppd start lost: %r',
+    check(ins and ins[-1] == tag('late', 0), 'data after pppd start lost: %r',
           [x[4:14] for x in ins])
     check(not rec.junk and not rec.bad, 'pppd saw junk %r bad %r',
           rec.junk, rec.bad)

@@ -945,6 +945,11 @@ class Server(object):
             f.write('\n'.join(lines) + '\n')
         self.args = list(args)
         self.wrap = list(wrap or [])
+        if self.kind == 'ours':
+            # $PPTPD_WRAPPER (split on white space, no quoting) prefixes
+            # our pptpd's command: tests/sanitize/t_valgrind sets valgrind.
+            self.wrap = os.environ.get('PPTPD_WRAPPER', '').split() + \
+                self.wrap
         self.proc = None
         self.pid = None
 
