@@ -452,6 +452,8 @@ start_child(struct master *m, int fd, uint32_t peer)
 	    c->call_id);
 }
 
+static void	read_status(struct master *);
+
 static void
 do_accept(struct master *m)
 {
@@ -459,6 +461,10 @@ do_accept(struct master *m)
 	socklen_t slen;
 	int i, fd;
 
+	/* pptpctrl reports "call up" before it sends the Outgoing-Call-Reply,
+	 * so reading the pipe first means the half-open counts are exact for
+	 * any client that waited for its reply before connecting again. */
+	read_status(m);
 	for (i = 0; i < ACCEPT_BURST; i++) {
 		slen = sizeof(sin);
 		fd = accept4(m->lfd, (struct sockaddr *)&sin, &slen,

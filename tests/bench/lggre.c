@@ -141,7 +141,7 @@ lggre_flush(struct lg *lg)
 }
 
 static size_t
-lggre_gre_header(struct lg_conn *c, uint8_t *h, uint16_t plen)
+lggre_header(struct lg_conn *c, uint8_t *h, uint16_t plen)
 {
 	h[0] = 0x30;				/* K, S */
 	h[1] = c->have_ack ? 0x81 : 0x01;	/* A, version 1 */
@@ -192,7 +192,7 @@ lggre_send(struct lg *lg, struct lg_conn *c, int slot)
 	uint8_t	*p = lg->tx.buf[lg->tx.n];
 	size_t	 hl;
 
-	hl = lggre_gre_header(c, p, size);
+	hl = lggre_header(c, p, size);
 	memcpy(p + hl, lg->tmpl, size);
 	s->tag = ++c->next_tag;
 	s->sent_ns = lg->now;
@@ -285,7 +285,7 @@ lggre_rx(struct lg *lg, const uint8_t *pkt, size_t len)
 	if (len < 20 || (pkt[0] >> 4) != 4)
 		return;
 	if (memcmp(pkt + 16, &lg->o.server.s_addr, 4) == 0) {
-		lg->k.own++;		/* the socket filter should have */
+		lg->k.own++;		/* our own, past the socket filter */
 		return;
 	}
 	ihl = (size_t)(pkt[0] & 0x0f) * 4;

@@ -188,10 +188,10 @@ def case_ack_only_one_way(env):
               'octets plen %d', len(p.raw), p.plen)
         check(p.f1 == 0x20 and p.f2 == 0x81, 'ack-only flags %02x %02x',
               p.f1, p.f2)
-    check(acks[0][0] < 0.5, 'first ack after %.3f s', acks[0][0])
+    check(acks[0][0] < lim(0.5), 'first ack after %.3f s', acks[0][0])
     times = [0.0] + [t for t, _ in acks if t < 1.5]
     gaps = [b - a for a, b in zip(times, times[1:])]
-    check(max(gaps) < 0.5, 'gap of %.3f s between acks during a steady '
+    check(max(gaps) < lim(0.5), 'gap of %.3f s between acks during a steady '
           'stream', max(gaps))
     check(acks[-1][1].ack == n - 1, 'final ack %d, last seq sent %d',
           acks[-1][1].ack, n - 1)
@@ -216,7 +216,7 @@ def case_ack_single_packet(env):
     dt = time.monotonic() - t0
     check(p is not None, 'no ack within 1 s for a single packet')
     check(p.ack_only and p.ack == 41, 'got %r, want ack-only 41', p)
-    check(dt < 0.5, 'ack after %.3f s', dt)
+    check(dt < lim(0.5), 'ack after %.3f s', dt)
 
 
 def case_pppd_to_client_no_acks(env):
@@ -302,7 +302,7 @@ def case_keepalive(env):
     check(m is not None and m.type == ECHORQ, 'no Echo-Request after idle '
           'keepalive=2: %r', m)
     dt = time.monotonic() - t0
-    check(1.5 <= dt <= 3.5, 'Echo-Request after %.2f s, keepalive 2', dt)
+    check(1.5 <= dt <= 2 + lim(1.5), 'Echo-Request after %.2f s, keepalive 2', dt)
     c.send_msg(ECHORP, ident=m.ident, result=1)
     m2 = c.recv(4.0)
     check(m2 is not None and m2.type == ECHORQ, 'no second Echo-Request '
@@ -310,7 +310,7 @@ def case_keepalive(env):
     t1 = time.monotonic()
     got = c.expect_close(4.0, allow=(CDN, STOPCCRQ, ECHORQ))
     dt = time.monotonic() - t1
-    check(1.0 <= dt <= 3.5, 'unanswered echo: closed after %.2f s', dt)
+    check(1.0 <= dt <= 2 + lim(1.5), 'unanswered echo: closed after %.2f s', dt)
 
 
 if __name__ == '__main__':

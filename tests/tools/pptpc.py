@@ -34,6 +34,15 @@ import urllib.parse
 
 MAGIC = 0x1A2B3C4D
 PORT = 1723
+
+# PPTPC_SLOW=N stretches every timeout and latency bound N times (valgrind,
+# sanitizers, a loaded machine).  Server-side timers are not affected.
+SLOW = max(1.0, float(os.environ.get('PPTPC_SLOW', '1') or 1))
+
+
+def lim(seconds):
+    """A latency bound or timeout, stretched by PPTPC_SLOW."""
+    return seconds * SLOW
 GRE_PROTO_PPP = 0x880B
 
 SCCRQ, SCCRP, STOPCCRQ, STOPCCRP, ECHORQ, ECHORP, OCRQ, OCRP, ICRQ, ICRP, \
@@ -259,6 +268,9 @@ class Ctrl(object):
                 self.pending.append(m)
 
     def recv(self, timeout=3.0):
+        return self._next(lim(timeout))
+
+    def _next(self, timeout):
         if self.pending:
             return self.pending.popleft()
         return self._recv(timeout)
@@ -293,10 +305,10 @@ class Ctrl(object):
     def expect(self, ctype, timeout=3.0, skip=(ECHORQ,)):
         """The next message must be ctype (Echo-Requests are answered and
         skipped unless skip=())."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + lim(timeout)
         while True:
             try:
-                m = self.recv(max(0.0, deadline - time.monotonic()))
+                m = self._next(max(0.0, deadline - time.monotonic()))
             except Closed as e:
                 raise TestFailure('expected %s, got %s' % (NAMES[ctype], e))
             if m is None:
@@ -321,10 +333,10 @@ class Ctrl(object):
         """The server must close within timeout. Messages of the types in
         allow may come first; returns them."""
         got = []
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + lim(timeout)
         while True:
             try:
-                m = self.recv(max(0.0, deadline - time.monotonic()))
+                m = self._next(max(0.0, deadline - time.monotonic()))
             except Closed:
                 return got
             if m is None:
@@ -508,6 +520,9 @@ class Gre(object):
              want=None):
         """Next packet from the server (to call_id if given); data_only
         skips ack-only packets; want(pkt) filters."""
+        return self._recv_raw(lim(timeout), call_id, data_only, want)
+
+    def _recv_raw(self, timeout, call_id=None, data_only=False, want=None):
         deadline = time.monotonic() + timeout
         while True:
             if self.queue:
@@ -529,9 +544,9 @@ class Gre(object):
     def collect(self, duration, call_id=None):
         """Every packet (to call_id) for duration seconds."""
         out = []
-        deadline = time.monotonic() + duration
+        deadline = time.monotonic() + lim(duration)
         while True:
-            p = self.recv(deadline - time.monotonic(), call_id)
+            p = self._recv_raw(deadline - time.monotonic(), call_id)
             if p is None:
                 return out
             out.append(p)
@@ -605,15 +620,15 @@ class Call(object):
     def recv(self, timeout=2.0, data_only=True):
         """Next data packet for this call (acks seen on the way are noted
         in self.acks); data_only=False also returns ack-only packets."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + lim(timeout)
         while True:
             if self.stash:
                 return self.stash.pop(0)
             if self.ctrl:
                 self.ctrl.service()
             left = deadline - time.monotonic()
-            p = self.gre.recv(max(0.0, min(left, 0.2)),
-                              call_id=self.client_call_id)
+            p = self.gre._recv_raw(max(0.0, min(left, 0.2)),
+                                   call_id=self.client_call_id)
             self._note(p)
             if p is None and left > 0.2:
                 continue
@@ -635,15 +650,15 @@ class Call(object):
         """True once the server has acknowledged sequence number value
         (piggy-backed or ack-only) within timeout.  Data packets read on
         the way are kept for recv()."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + lim(timeout)
         while True:
             if any(a == value or seq_gt(a, value) for a in self.acks):
                 return True
             if self.ctrl:
                 self.ctrl.service()
             left = deadline - time.monotonic()
-            p = self.gre.recv(max(0.0, min(left, 0.2)),
-                              call_id=self.client_call_id)
+            p = self.gre._recv_raw(max(0.0, min(left, 0.2)),
+                                   call_id=self.client_call_id)
             if p is None and left > 0.2:
                 continue
             if p is None:
@@ -763,7 +778,7 @@ def reap_orphans(keep=()):
 def wait_for(cond, timeout, interval=0.02, what=None):
     """Poll cond() until true; returns its value or raises TestFailure
     (if what is given) / returns False."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + lim(timeout)
     while True:
         v = cond()
         if v:
@@ -1171,7 +1186,7 @@ def main(cases, needs_ours=False, case_timeout=60):
             os.chmod(tmp, 0o755)
             t0 = time.monotonic()
             Env.current = Env(tmp)
-            signal.alarm(case_timeout)
+            signal.alarm(int(case_timeout * SLOW))
             try:
                 case(Env.current)
                 signal.alarm(0)

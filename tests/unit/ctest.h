@@ -52,7 +52,8 @@ static const char *ct_ctx = "";	/* printed with every failure */
 static inline int
 ct_done(const char *prog)
 {
-	printf("%s: %d checks, %d failed\n", prog, ct_checks, ct_failures);
+	printf("%s: %d checks, %d failed%s%s\n", prog, ct_checks, ct_failures,
+	    ct_ctx[0] ? ", last context " : "", ct_ctx);
 	return ct_failures ? 1 : 0;
 }
 
