@@ -308,7 +308,9 @@ xfer() {
 	wait_for 5 listening srv "$3" || { note "nc did not listen"; return 1; }
 	_t=$(now)
 	if [ "${5:-up}" = down ]; then
-		ip netns exec "$1" timeout "$4" nc "$LOCAL" "$3" >"$_f" \
+		# -d: the client reads nothing from stdin, so it keeps its
+		# side open until the server's -N shutdown ends the stream
+		ip netns exec "$1" timeout "$4" nc -d "$LOCAL" "$3" >"$_f" \
 		    2>>"$S/cli/nc.log"
 	else
 		ip netns exec "$1" timeout "$4" nc -N "$LOCAL" "$3" <"$2" \
