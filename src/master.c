@@ -43,6 +43,7 @@ struct child {
 	uint32_t	peer;		/* network order */
 	uint16_t	call_id;
 	int		slot;		/* ippool slot, -1 = none */
+	uint32_t	remote;		/* leased address (host order), 0 = none */
 	uint8_t		refuser;	/* spawned with -x */
 	uint8_t		up;		/* call set up: no longer half-open */
 };
@@ -300,9 +301,11 @@ build_argv(struct master *m, struct child *c, char **av, char bufs[][64])
 		av[n++] = "-D";
 	if (c->refuser)
 		av[n++] = "-x";
-	snprintf(bufs[b], 64, "%u", c->call_id);
-	av[n++] = "-c";
-	av[n++] = bufs[b++];
+	if (!c->refuser) {
+		snprintf(bufs[b], 64, "%u", c->call_id);
+		av[n++] = "-c";
+		av[n++] = bufs[b++];
+	}
 	if (cfg->option) {
 		av[n++] = "-o";
 		av[n++] = cfg->option;
@@ -443,8 +446,10 @@ start_child(struct master *m, int fd, uint32_t peer)
 			callid_set(m, c->call_id, 0);
 		return;
 	}
-	if (c->slot >= 0)
+	if (c->slot >= 0) {
 		m->pool.slot[c->slot].owner = c->pid;
+		c->remote = m->pool.slot[c->slot].remote;
+	}
 	m->nkids++;
 	m->nrefusers += c->refuser;
 	log_debug("connection from %s: pptpctrl pid %ld, call id %u",
@@ -565,13 +570,29 @@ start_bcrelay(struct master *m)
 		m->bcrelay_pid = 0;
 }
 
+/* After a reload: a changed or removed bcrelay interface restarts it. */
+static void
+bcrelay_follow(struct master *m, const char *old)
+{
+	const char *now = m->cfg->bcrelay;
+	int st;
+
+	if (m->bcrelay_pid <= 0 ||
+	    (old != NULL && now != NULL && strcmp(old, now) == 0))
+		return;
+	kill(m->bcrelay_pid, SIGTERM);
+	if (waitpid(m->bcrelay_pid, &st, 0) == -1)
+		log_warn("waiting for bcrelay");
+	m->bcrelay_pid = 0;
+}
+
 /* SIGHUP: new calls get the new settings; live calls keep their leases. */
 static void
 reload(struct master *m)
 {
 	struct pptpd_config *n;
 	struct ippool old = m->pool;
-	char err[512];
+	char err[512], *oldbc;
 	size_t i;
 
 	if ((n = calloc(1, sizeof(*n))) == NULL)
@@ -587,19 +608,23 @@ reload(struct master *m)
 		free(n);
 		return;
 	}
+	oldbc = m->cfg->bcrelay ? strdup(m->cfg->bcrelay) : NULL;
 	config_free(m->cfg);
 	*m->cfg = *n;
 	free(n);
 	log_set_debug(m->cfg->debug);
+	bcrelay_follow(m, oldbc);
+	free(oldbc);
 	user_resolve(m);
 	if (pool_build(m, m->cfg) != 0)
 		memset(&m->pool, 0, sizeof(m->pool));
+	/* A live call keeps its address even through several reloads: it
+	 * is never handed out again while the call lives. */
 	for (i = 0; i < m->nkids; i++) {
 		struct child *c = &m->kids[i];
 
-		if (c->slot >= 0)
-			c->slot = ippool_adopt(&m->pool,
-			    old.slot[c->slot].remote, c->pid);
+		if (c->remote != 0)
+			c->slot = ippool_adopt(&m->pool, c->remote, c->pid);
 	}
 	ippool_free(&old);
 	log_info("configuration reloaded from %s", m->conffile);

@@ -8,11 +8,11 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -40,10 +40,14 @@
 #define DRAIN_MS	2000		/* after our FIN, for the peer's */
 #define PPPD_WAIT_MS	3000		/* after hangup, for pppd to exit */
 
+enum { EV_TCP, EV_SIG, EV_GRE, EV_PTY, EV_PERR, EV_N };
+
 struct relay {
 	const struct relay_params *p;
 	struct ctrl	 ctrl;
-	int		 tcp, gre, pty, sfd, perr;
+	int		 tcp, gre, pty, sfd, perr, ep;
+	int		 evfd[EV_N];	/* what epoll watches, per slot */
+	uint32_t	 evmask[EV_N];
 	int		 call_up, closing, tcp_eof, wr_shut, pppd_alive;
 	uint64_t	 t_start, t_rx, t_echo, t_stop, t_drain, t_pppd;
 	size_t		 cinlen, coutlen, ptyqlen;
@@ -65,6 +69,7 @@ static uint8_t			txhdr[TX_BATCH][GRE_HDR_MAX];
 static uint8_t			txdata[TX_BATCH][PPTP_MAX_PPP];
 
 static void	relay_apply(struct relay *, struct ctrl_out *);
+static void	ev_want(struct relay *, int, int, uint32_t);
 
 /* ---- control connection ---- */
 
@@ -121,6 +126,7 @@ hangup(struct relay *r, const char *why)
 		/* pppd sees the hangup (SIGHUP, EIO) and exits: we have no
 		 * right to signal it once we are no longer root. */
 		log_info("hanging up pppd: %s", why ? why : "call ended");
+		ev_want(r, EV_PTY, -1, 0);
 		close(r->pty);
 		r->pty = -1;
 		r->ptyqlen = 0;
@@ -432,6 +438,7 @@ perr_read(struct relay *r)
 	n = read(r->perr, buf, sizeof(buf));
 	if (n <= 0) {
 		if (n == 0 || errno != EAGAIN) {
+			ev_want(r, EV_PERR, -1, 0);
 			close(r->perr);
 			r->perr = -1;
 		}
@@ -596,38 +603,66 @@ finished(struct relay *r, uint64_t now)
 	return !r->pppd_alive || now >= r->t_pppd;
 }
 
+/*
+ * epoll, with interest changed only when it changes: a wake-up costs the
+ * ready descriptors, not a registration of all five (poll's cost showed
+ * at a thousand calls).
+ */
+static void
+ev_want(struct relay *r, int slot, int fd, uint32_t mask)
+{
+	struct epoll_event ev;
+
+	if (fd < 0)
+		mask = 0;
+	if (r->evfd[slot] == fd && r->evmask[slot] == mask)
+		return;
+	if (r->evmask[slot] != 0 && (r->evfd[slot] != fd || mask == 0)) {
+		epoll_ctl(r->ep, EPOLL_CTL_DEL, r->evfd[slot], NULL);
+		r->evmask[slot] = 0;
+	}
+	if (mask != 0) {
+		memset(&ev, 0, sizeof(ev));
+		ev.events = mask;
+		ev.data.u32 = (uint32_t)slot;
+		if (epoll_ctl(r->ep, r->evmask[slot] ? EPOLL_CTL_MOD :
+		    EPOLL_CTL_ADD, fd, &ev) == -1)
+			log_warn("epoll_ctl");
+	}
+	r->evfd[slot] = fd;
+	r->evmask[slot] = mask;
+}
+
 static void
 relay_poll(struct relay *r, uint64_t now)
 {
-	struct pollfd pfd[5];
-	int n;
+	struct epoll_event evs[EV_N];
+	uint32_t rev[EV_N] = { 0 };
+	int i, n;
 
-	pfd[0].fd = r->tcp_eof ? -1 : r->tcp;
-	pfd[0].events = POLLIN | (r->coutlen ? POLLOUT : 0);
-	pfd[1].fd = r->sfd;
-	pfd[1].events = POLLIN;
-	pfd[2].fd = r->call_up && pty_room(r) > 0 ? r->gre : -1;
-	pfd[2].events = POLLIN;
-	pfd[3].fd = r->pty;
-	pfd[3].events = POLLIN | (r->ptyqlen ? POLLOUT : 0);
-	pfd[4].fd = r->perr;
-	pfd[4].events = POLLIN;
-	n = poll(pfd, 5, next_timeout(r, now));
-	if (n <= 0)
-		return;
-	if (pfd[1].revents)
+	ev_want(r, EV_TCP, r->tcp_eof ? -1 : r->tcp,
+	    EPOLLIN | (r->coutlen ? EPOLLOUT : 0));
+	ev_want(r, EV_SIG, r->sfd, EPOLLIN);
+	ev_want(r, EV_GRE, r->gre,
+	    r->call_up && pty_room(r) > 0 ? EPOLLIN : 0);
+	ev_want(r, EV_PTY, r->pty, EPOLLIN | (r->ptyqlen ? EPOLLOUT : 0));
+	ev_want(r, EV_PERR, r->perr, EPOLLIN);
+	n = epoll_wait(r->ep, evs, EV_N, next_timeout(r, now));
+	for (i = 0; i < n; i++)
+		rev[evs[i].data.u32 % EV_N] |= evs[i].events;
+	if (rev[EV_SIG])
 		signals(r);
-	if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
+	if (rev[EV_TCP] & (EPOLLIN | EPOLLHUP | EPOLLERR))
 		tcp_read(r);
-	if (pfd[0].revents & POLLOUT)
+	if (rev[EV_TCP] & EPOLLOUT)
 		cout_flush(r);
-	if (pfd[2].revents && r->call_up)
+	if (rev[EV_GRE] && r->call_up)
 		gre_read(r);
-	if (r->pty >= 0 && (pfd[3].revents & POLLOUT))
+	if (r->pty >= 0 && (rev[EV_PTY] & EPOLLOUT))
 		pty_flush(r);
-	if (r->pty >= 0 && (pfd[3].revents & (POLLIN | POLLHUP | POLLERR)))
+	if (r->pty >= 0 && (rev[EV_PTY] & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		pty_read(r);
-	if (r->perr >= 0 && pfd[4].revents)
+	if (r->perr >= 0 && rev[EV_PERR])
 		perr_read(r);
 }
 
@@ -635,6 +670,7 @@ static int
 relay_setup(struct relay *r, const struct relay_params *p)
 {
 	sigset_t set;
+	int i;
 
 	/* r is static and so already zero: no memset, which would dirty
 	 * every page of the queues of a call that never uses them. */
@@ -644,6 +680,12 @@ relay_setup(struct relay *r, const struct relay_params *p)
 	r->pty = p->pty;
 	r->perr = p->ppp ? p->ppp->err : -1;
 	r->t_start = r->t_rx = now_ms();
+	for (i = 0; i < EV_N; i++)
+		r->evfd[i] = -1;
+	if ((r->ep = epoll_create1(EPOLL_CLOEXEC)) == -1) {
+		log_warn("epoll");
+		return -1;
+	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGTERM);

@@ -14,7 +14,8 @@
 #                              server and client logs; returns 0 if all passed
 #
 # Environment: PPTPD_SRCDIR, PPTPD_BUILDDIR (tests/run sets them),
-# E2E_MEM (UML memory, default 512M), E2E_KEEP=1 keeps the work directory.
+# E2E_MEM (UML memory, default 512M), E2E_KEEP=1 keeps the work directory,
+# E2E_MODE=uml|direct overrides the choice.
 
 E2E_SRCDIR=${PPTPD_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 E2E_BUILDDIR=${PPTPD_BUILDDIR:-$E2E_SRCDIR}
@@ -90,7 +91,9 @@ e2e_tunables() {
 }
 
 e2e_mode() {
-	if e2e_host_has_ppp; then
+	if [ -n "${E2E_MODE:-}" ]; then
+		echo "$E2E_MODE"
+	elif e2e_host_has_ppp; then
 		echo direct
 	elif [ -x "$E2E_UML" ] && [ -d "$E2E_UML_MODULES" ]; then
 		echo uml
@@ -116,7 +119,10 @@ e2e_run() {
 			    e2e_skip "$E2E_BUILDDIR/src/pptpd not built" ;;
 		esac
 	done
-	E2E_WORK=$(mktemp -d "${TMPDIR:-/tmp}/pptpd-e2e.XXXXXX") || exit 1
+	# not under /run: the sandbox covers that with a tmpfs of its own
+	_base=${TMPDIR:-/tmp}
+	case $_base in /run* | /var/run*) _base=/tmp ;; esac
+	E2E_WORK=$(mktemp -d "$_base/pptpd-e2e.XXXXXX") || exit 1
 	trap 'e2e_cleanup' EXIT
 	trap 'exit 1' INT TERM HUP
 	_jobs=$(echo "$E2E_SPECS" | tr -d '!~')

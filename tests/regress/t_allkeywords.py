@@ -201,6 +201,16 @@ TUNSETIFF = 0x400454CA
 IFF_TUN, IFF_NO_PI = 0x0001, 0x1000
 
 
+class FdCloser(object):
+    def __init__(self, fd):
+        self.fd = fd
+
+    def close(self):
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
 def open_tun(name):
     fd = os.open('/dev/net/tun', os.O_RDWR | os.O_NONBLOCK)
     fcntl.ioctl(fd, TUNSETIFF, struct.pack('16sH', name.encode(),
@@ -260,7 +270,7 @@ def case_every_keyword(env):
         tunfd = None
         print('note: no tun device (%s): bcrelay not checked end to end' % e)
     if tunfd is not None:
-        env.closers.append(type('F', (), {'close': lambda s: os.close(tunfd)})())
+        env.closers.append(FdCloser(tunfd))
         sh('ip', 'addr', 'add', '10.66.0.1', 'peer', '10.66.0.2', 'dev',
            'ppp0')
         sh('ip', 'link', 'set', 'ppp0', 'up')
@@ -505,7 +515,9 @@ def case_vrf(env):
     if vrf_supported():
         sh('ip', 'link', 'add', 'vrf-blue', 'type', 'vrf', 'table', '10')
         sh('ip', 'link', 'set', 'vrf-blue', 'up')
-        srv = env.server(conf={'vrf': 'vrf-blue'}, start=False)
+        # No listen address: 127.0.0.1 is not local in the VRF's table.
+        srv = env.server(conf={'vrf': 'vrf-blue', 'listen': False},
+                         start=False)
         srv.start()
         p = run(['ss', '-ltnH', 'sport = :%d' % PORT])
         if p.returncode == 0:

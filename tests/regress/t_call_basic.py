@@ -5,6 +5,7 @@ SCCRP/OCRP field values, GRE payload -> the exact PPP frame at pppd,
 pppd's frames -> GRE with the right key/seq/ack, ack-only packets for a
 one-way stream, Echo-Request/Reply, Set-Link-Info."""
 import os
+import re
 import socket
 import sys
 import time
@@ -240,6 +241,63 @@ def case_pppd_to_client_no_acks(env):
     check([p.seq for p in got] == list(range(1, 301)), 'seqs not 1..300')
 
 
+def case_pppd_framing(env):
+    """From pppd: a frame with a bad FCS is dropped (and counted), junk
+    before the first flag and empty frames are skipped, frames with
+    unescaped control characters (pppd's asyncmap 0) and frames of 1500
+    octets pass unchanged, each as one GRE packet."""
+    ctl = bytes(range(32))
+    big = ppp_frame(7, 1500)
+    srv = env.server(fake=['fake-mode sink',
+                           'fake-send-raw 0102037e7e7e',
+                           'fake-send-lcp',
+                           'fake-send-badfcs ff03c021deadbeef',
+                           'fake-send ff030021' + ctl.hex(),
+                           'fake-send ' + big.hex()])
+    # The last two frames again, without escaping control characters.
+    c = env.call(srv, src='127.0.0.2', call_id=0x1234)
+    c.setup()
+    got = []
+    while True:
+        p = c.recv(1.0)
+        if p is None:
+            break
+        got.append(p)
+    want = [LCP_CONFREQ, b'\xff\x03\x00\x21' + ctl, big]
+    check([p.payload for p in got] == want, 'client got %r, pppd sent '
+          '%r (bad FCS frame must be dropped)',
+          [p.payload[:12].hex() for p in got], [w[:12].hex() for w in want])
+    check([p.seq for p in got] == [0, 1, 2], 'seqs %r', [p.seq for p in got])
+    if OURS:
+        c.ctrl.send_msg(STOPCCRQ, reason=1)
+        c.ctrl.expect(STOPCCRP)
+        c.ctrl.expect_close()
+        ok = wait_for(lambda: re.search(r'bad FCS\D{0,5}1\b', srv.log()),
+                      3.0)
+        check(ok, 'the dropped bad-FCS frame is not counted in the log:\n%s',
+              srv.log()[-1500:])
+
+
+def case_pppd_asyncmap0(env):
+    """pppd with asyncmap 0 sends control characters unescaped: they must
+    arrive unchanged (only 0x7d escapes are undone, RFC 1662 4.2)."""
+    ctl = bytes(range(32))
+    srv = env.server(fake=['fake-mode echo', 'fake-accm 0', 'fake-send-lcp',
+                           'fake-send ff030021' + ctl.hex()])
+    c = env.call(srv, src='127.0.0.2', call_id=0x1234)
+    c.setup()
+    p1 = c.recv(3.0)
+    p2 = c.recv(2.0)
+    check(p1 is not None and p1.payload == LCP_CONFREQ, 'LCP %r', p1)
+    check(p2 is not None and p2.payload == b'\xff\x03\x00\x21' + ctl,
+          'frame with raw control characters came out as %r',
+          p2 and p2.payload.hex())
+    c.send(b'\xff\x03\x00\x21' + ctl)
+    p3 = c.recv(2.0)
+    check(p3 is not None and p3.payload == b'\xff\x03\x00\x21' + ctl,
+          'echo %r', p3 and p3.payload.hex())
+
+
 def case_echo(env):
     srv = env.server()
     c = env.ctrl('127.0.0.2')
@@ -317,5 +375,6 @@ if __name__ == '__main__':
     main([case_sccrp_ocrp_fields, case_data_both_ways,
           case_client_starts_at_1, case_start_near_wrap,
           case_ack_only_one_way, case_ack_single_packet,
-          case_pppd_to_client_no_acks, case_echo, case_sli,
+          case_pppd_to_client_no_acks, case_pppd_framing,
+          case_pppd_asyncmap0, case_echo, case_sli,
           case_ignored_messages, case_keepalive])

@@ -85,7 +85,11 @@ def case_gre_listener_gone(env):
     c.gre.close()
     # Make pppd send while nobody listens (fakepppd: SIGUSR2 = LCP).
     for _ in range(5):
-        os.kill(rec.pid, signal.SIGUSR2)
+        try:
+            os.kill(rec.pid, signal.SIGUSR2)
+        except ProcessLookupError:
+            raise TestFailure('pppd died once the client stopped '
+                              'listening for GRE')
         time.sleep(0.05)
     c.sleep(0.3)
     check(c.ctrl.is_open(1.0), 'control connection died')

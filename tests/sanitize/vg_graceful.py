@@ -35,6 +35,22 @@ def up_call(env, srv, src, call_id):
     return c
 
 
+class Kids(object):
+    """The master's children started since the last gone()."""
+
+    def __init__(self, srv):
+        self.srv = srv
+        self.before = set(p['pid'] for p in srv.children())
+
+    def gone(self, what):
+        new = [p['pid'] for p in self.srv.children()
+               if p['pid'] not in self.before]
+        check(wait_for(lambda: not [p for p in new if alive(p)], SLOW,
+                       interval=0.1), 'pptpctrl of %s still running', what)
+        time.sleep(0.3)         # the master reaps it and frees its slot
+        self.before = set(p['pid'] for p in self.srv.children())
+
+
 def case_graceful(env):
     only_ours('valgrind runs our pptpd')
     srv = env.server(fake=FAKE, remoteip='10.0.1.1-2')
@@ -52,21 +68,31 @@ def case_graceful(env):
     a.ctrl.send_msg(SLI, peer_call_id=a.call_id)
     a.ctrl.send_msg(WEN, peer_call_id=a.client_call_id, crc=1)
     # B: a call cleared by CCRQ, then StopCCRQ: pptpctrl B exits.
-    before = set(p['pid'] for p in srv.children())
+    kids = Kids(srv)
     b = up_call(env, srv, '127.0.0.3', 0x0b0b)
-    b_pids = [p['pid'] for p in srv.children() if p['pid'] not in before]
     b.send(ppp_frame(1))
     b.ctrl.send_msg(CCRQ, call_id=b.client_call_id)
     b.ctrl.expect(CDN, SLOW)
     b.ctrl.send_msg(STOPCCRQ)
     b.ctrl.expect(STOPCCRP, SLOW)
     b.ctrl.expect_close(SLOW)
-    # C takes the second address once B is gone; D is beyond the pool
-    # (No-Resource or a refusal: either is fine here, the process must
-    # exit cleanly).
-    check(wait_for(lambda: not [p for p in b_pids if alive(p)], SLOW),
-          'pptpctrl of call B still running')
-    time.sleep(0.5)
+    kids.gone('call B')
+    # E: a hostile header (bad magic): the server closes.
+    e = env.ctrl('127.0.0.6')
+    e.send(raw_msg(SCCRQ, bytes(144), magic=0xdeadbeef))
+    try:
+        e.expect_close(SLOW, allow=tuple(range(1, 16)))
+    except TestFailure:
+        pass
+    e.close()
+    kids.gone('connection E (bad magic)')
+    # F: a control connection reset by the client.
+    f = env.ctrl('127.0.0.7')
+    f.start()
+    f.reset()
+    kids.gone('connection F (RST)')
+    # C takes the second address; D is beyond the pool (No-Resource or
+    # a refusal: either is fine here, the process must exit cleanly).
     c = up_call(env, srv, '127.0.0.4', 0x0c0c)
     d = env.ctrl('127.0.0.5')
     try:
@@ -80,26 +106,14 @@ def case_graceful(env):
     except (Closed, OSError):
         pass
     d.close()
-    # E: a hostile header (bad magic): the server closes.
-    e = env.ctrl('127.0.0.6')
-    e.send(raw_msg(SCCRQ, bytes(144), magic=0xdeadbeef))
-    try:
-        e.expect_close(SLOW, allow=tuple(range(1, 16)))
-    except TestFailure:
-        pass
-    e.close()
-    # F: a control connection reset by the client; C's client goes (FIN).
-    f = env.ctrl('127.0.0.7')
-    f.start()
-    f.reset()
+    # C's client goes away (FIN).
     c.ctrl.close()
+    kids.gone('call C (FIN) and connection D (refused)')
     # SIGHUP: the master re-reads its configuration (reload path).
     srv.signal(signal.SIGHUP)
     time.sleep(1.0)
     check(srv.proc.poll() is None, 'master died on SIGHUP')
     a.ctrl.echo(ident=7, timeout=SLOW)
-    # Let B..F's pptpctrl finish on their own before the shutdown.
-    time.sleep(3.0)
     # SIGTERM: A gets CDN and StopCCRQ, answers; everything exits.
     everyone = [p['pid'] for p in srv.descendants()]
     srv.signal(signal.SIGTERM)

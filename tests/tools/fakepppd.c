@@ -278,7 +278,8 @@ static int noptlines;
 static void
 read_options(const char *path)
 {
-	char line[1024], *key, *val, *e;
+	static char line[16384];	/* fake-send lines carry big frames */
+	char *key, *val, *e;
 	FILE *f;
 
 	f = fopen(path, "r");
