@@ -575,14 +575,20 @@ static void
 bcrelay_follow(struct master *m, const char *old)
 {
 	const char *now = m->cfg->bcrelay;
-	int st;
+	int i;
 
 	if (m->bcrelay_pid <= 0 ||
 	    (old != NULL && now != NULL && strcmp(old, now) == 0))
 		return;
 	kill(m->bcrelay_pid, SIGTERM);
-	if (waitpid(m->bcrelay_pid, &st, 0) == -1)
-		log_warn("waiting for bcrelay");
+	/* Bounded: a bcrelay that ignores SIGTERM must not wedge us. */
+	for (i = 0; i < 100; i++) {
+		if (waitpid(m->bcrelay_pid, NULL, WNOHANG) != 0)
+			break;
+		if (i == 50)
+			kill(m->bcrelay_pid, SIGKILL);
+		poll(NULL, 0, 20);
+	}
 	m->bcrelay_pid = 0;
 }
 

@@ -53,7 +53,7 @@ wait_for() {
 	return 1
 }
 
-note() { NOTE=$(echo "$*" | tr '\n' ' '); log "  $NOTE"; }
+note() { NOTE=$(printf '%s' "$*" | tr '\n' ' '); log "  $NOTE"; }
 metric() { echo "METRIC $JOB $1 $2 $3" >>"$OUT/results"; log "  metric $1 = $2 $3"; }
 
 alive() { kill -0 "$1" 2>/dev/null; }
@@ -320,7 +320,8 @@ xfer() {
 	fi
 }
 
-# iperf NS [-R]: TCP throughput through the tunnel for 3 s, Mbit/s
+# iperf NS [-R]: TCP throughput through the tunnel, Mbit/s (4 s, the first
+# one, TCP's slow start, not counted)
 iperf() {
 	_rev=${2:-}
 	ip netns exec srv timeout 30 iperf3 -s -1 -p 5201 \
@@ -328,7 +329,7 @@ iperf() {
 	_l=$!
 	HELPERS="${HELPERS:-} $_l"
 	wait_for 5 listening srv 5201 || return 1
-	ip netns exec "$1" timeout 30 iperf3 -c "$LOCAL" -p 5201 -t 3 -f m \
+	ip netns exec "$1" timeout 30 iperf3 -c "$LOCAL" -p 5201 -t 4 -O 1 -f m \
 	    $_rev >"$S/cli/iperf3$_rev.log" 2>&1
 	_r=$?
 	wait "$_l"
@@ -351,6 +352,9 @@ job_begin() {
 	JOB_T0=$(now)
 	log "=== $JOB"
 }
+
+# job_syslog: the syslog lines since the job began
+job_syslog() { tail -n "+$((SYSLOG_AT + 1))" "$S/syslog"; }
 
 # job_end STATUS: record, collect logs, and leave nothing running
 job_end() {
@@ -376,7 +380,7 @@ job_end() {
 	for _f in "$S"/cli/*.log; do
 		[ -f "$_f" ] && cp "$_f" "$_ld/client-$(basename "$_f")"
 	done
-	tail -n "+$((SYSLOG_AT + 1))" "$S/syslog" >"$_ld/syslog.log"
+	job_syslog >"$_ld/syslog.log"
 	[ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null
 	for _ns in $(ip netns list | awk '{ print $1 }'); do
 		kill_ns "$_ns"
@@ -501,6 +505,26 @@ scen_4_body() {
 	note "netem $NETEM (client to server): 4 MiB intact in ${XFER_S}s"
 }
 
+# 4d: the same impairment from the server to the client, 4 MiB download:
+# the server's sending side (sequence numbers, acks, the client's window)
+# under loss and reordering, received by pptp-linux.
+scen_4d() {
+	NETEM="loss 2% delay 20ms reorder 10%"
+	tc qdisc add dev v-c1 root netem $NETEM || { note "netem"; return 1; }
+	r=0
+	scen_4d_body || r=1
+	tc qdisc del dev v-c1 root 2>/dev/null
+	return $r
+}
+scen_4d_body() {
+	server_start "$KIND" "$POOL" || return 1
+	client_start c1 c1
+	a=$(client_up c1 c1 60) || { note "ppp did not come up over netem"; return 1; }
+	xfer c1 "$S/big" 5001 180 down || return 1
+	metric xfer_4MiB_netem_down "$XFER_S" s
+	note "netem $NETEM (server to client): 4 MiB intact in ${XFER_S}s"
+}
+
 # 5: a client dies (SIGKILL to pppd and pptp): the server notices, its
 # pptpctrl and pppd go away, the address returns to the pool (a pool of one
 # address, so the next client gets in only if it did).  Then the same with
@@ -563,7 +587,17 @@ scen_6() {
 	left=$(pids srv)
 	[ -z "$left" ] || { note "left running after SIGTERM: $(describe $left)"; return 1; }
 	metric sigterm_clients_down "$tt" s
-	note "SIGTERM: both clients down in ${tt}s, nothing left in the server namespace"
+	# told, not just cut off: each pptp logged a Call-Disconnect-Notify or
+	# a Stop-Control-Connection-Request from the server
+	told=
+	if [ -n "$SINK" ]; then
+		told=$(job_syslog | grep -E 'pptp\[[0-9]+\].*(Call disconnect notification received|Received Stop Control Connection Request)' |
+		    sed 's/.*pptp\[\([0-9]*\)\].*/\1/' | sort -u | wc -l)
+		[ "$told" -ge 2 ] ||
+		    { note "only $told of 2 pptp clients logged a CDN or StopCCRQ from the server"; return 1; }
+		told=", both got CDN/StopCCRQ"
+	fi
+	note "SIGTERM: both clients down in ${tt}s$told, nothing left in the server namespace"
 }
 
 # 6h: SIGHUP with a changed remoteip: the live call stays, a new call gets
@@ -629,10 +663,10 @@ scen_demo() {
 		    "$S/cli/c1/pppd.log"
 		echo "--- server ---"
 		grep -hE 'pptpd|pptpctrl' "$S/srv/pptpd.log"
-		tail -n "+$((SYSLOG_AT + 1))" "$S/syslog" | cut -d' ' -f2- |
+		job_syslog | cut -d' ' -f2- |
 		    grep -E 'pptpd\[|pptpctrl\[' | head -n 12
 		echo "--- client pptp (syslog) ---"
-		tail -n "+$((SYSLOG_AT + 1))" "$S/syslog" | cut -d' ' -f2- |
+		job_syslog | cut -d' ' -f2- |
 		    grep -E 'pptp\[' | head -n 12
 		echo "--- result ---"
 		echo "client address: $a (server end $LOCAL), tunnel up in ${setup}s"

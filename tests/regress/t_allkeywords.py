@@ -11,7 +11,8 @@ case_every_keyword: one PoPToP-style file with every keyword but delegate
     noipparam   no `ipparam` in pppd's argv
     logwtmp     `plugin DIR/pptpd-logwtmp.so pptpd-original-ip IP` in argv
     connections with more remoteip addresses than connections, the call
-                beyond the limit gets No-Resource (or is closed); no pppd
+                beyond the limit gets OCRP result 2 error 4 (No-Resource)
+                and no pppd; the pairs come from the first 3 slots only
     localip / remoteip   the `LOCAL:REMOTE` argument, slot by slot
     listen      only that address:1723 listens; another local address
                 refuses the TCP connection
@@ -31,6 +32,8 @@ case_every_keyword: one PoPToP-style file with every keyword but delegate
 case_delegate: the other side of `delegate`: no addresses in pppd's argv,
   the one-address remoteip does not limit the calls, `connections` still
   does; without `debug` there are no debug lines.
+case_daemon_pidfile: without -f, the pidfile names the detached server
+  (alive, listening, serving a call) and is removed when it stops.
 case_vrf: with VRF support in the kernel, the listener is bound to the VRF
   device (a connection over lo, outside the VRF, is refused); without it,
   pptpd refuses a `vrf` keyword with a clear error naming the device.
@@ -510,6 +513,35 @@ def case_delegate(env):
           p)
 
 
+def case_daemon_pidfile(env):
+    """Without -f (how init scripts run it): the starting process exits 0
+    once the server is ready, and the pidfile names the detached server,
+    which listens, and is removed when that server stops."""
+    only_ours('PoPToP writes the pidfile differently')
+    srv = env.server(start=False)
+    p = run([pptpd_bin(), '-c', srv.conffile], timeout=10)
+    check(p.returncode == 0, 'pptpd (daemon) exits %d at start: %s',
+          p.returncode, p.stdout)
+    check(os.path.exists(srv.pidfile), 'no pidfile once pptpd returned')
+    with open(srv.pidfile) as f:
+        pid = int(f.read().strip())
+    env.pids.append(pid)
+    check(alive(pid), 'pid %d from the pidfile is not running', pid)
+    check(listening(), 'the daemon does not listen')
+    check(proc_status(pid)['Name'].startswith('pptpd'), 'pidfile names %r',
+          proc_status(pid)['Name'])
+    c = env.call(srv, src='127.0.0.2', call_id=5)
+    c.setup()
+    srv.record_for('127.0.0.2')
+    c.close()
+    os.kill(pid, signal.SIGTERM)
+    check(wait_for(lambda: not alive(pid), 8.0), 'daemon %d did not stop '
+          'on SIGTERM', pid)
+    reap_orphans()
+    check(not os.path.exists(srv.pidfile), 'pidfile left after the daemon '
+          'stopped')
+
+
 def case_vrf(env):
     only_ours('PoPToP 1.4.0 has no vrf check')
     if vrf_supported():
@@ -631,5 +663,5 @@ def case_sample_conf(env):
 
 
 if __name__ == '__main__':
-    main([case_every_keyword, case_delegate, case_vrf,
+    main([case_every_keyword, case_delegate, case_daemon_pidfile, case_vrf,
           case_keywords_documented, case_sample_conf], case_timeout=90)

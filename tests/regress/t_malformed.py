@@ -10,6 +10,7 @@ import struct
 import sys
 import time
 
+sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..', 'tools'))
 from pptpc import *  # noqa: F401,F403
@@ -48,7 +49,6 @@ def fresh(env, state, src='127.0.0.2', call_id=9):
     c = env.ctrl(src)
     if state in ('established', 'call'):
         c.start()
-    rec = None
     if state == 'call':
         m = c.ocrq(call_id)
         check(m.result == 1, 'OCRP result %d', m.result)

@@ -363,6 +363,118 @@ def case_reload_address_comes_back(env):
         srv.kill_all()
 
 
+def listen_addrs():
+    out = []
+    with open('/proc/net/tcp') as f:
+        for line in f.readlines()[1:]:
+            w = line.split()
+            a, port = w[1].split(':')
+            if w[3] == '0A' and int(port, 16) == PORT:
+                out.append('.'.join(str(int(a[i:i + 2], 16))
+                                    for i in (6, 4, 2, 0)))
+    return out
+
+
+def first_echo(c, timeout):
+    """Seconds until the server's first Echo-Request on c (None if none
+    within timeout); nothing is sent meanwhile."""
+    t0 = time.monotonic()
+    m = c.ctrl.recv(timeout)
+    while m is not None and m.type != ECHORQ:
+        m = c.ctrl.recv(max(0.0, timeout - (time.monotonic() - t0)))
+    return None if m is None else time.monotonic() - t0
+
+
+def case_reload_every_setting(env):
+    """Each reloadable keyword reaches the calls made after the reload,
+    while the live call keeps its own (keepalive shown by its timing);
+    listen is documented to need a restart: the socket stays."""
+    only_ours('PoPToP exits on SIGHUP')
+    srv = env.server(localip='10.0.0.1', remoteip='10.0.1.1-5',
+                     conf={'keepalive': '6', 'stimeout': '5'})
+    c1 = env.call(srv, src='127.0.0.2', call_id=1)
+    c1.setup()
+    r1 = srv.record_for('127.0.0.2')
+    # A second options file and a second ppp program (fakepppd again).
+    opt2 = os.path.join(srv.dir, 'options2.pptpd')
+    with open(srv.optfile) as f, open(opt2, 'w') as g:
+        g.write(f.read())
+    ppp2 = os.path.join(srv.dir, 'pppd2')
+    os.symlink(fakepppd_path(), ppp2)
+    rewrite(srv, keepalive='2', stimeout='1', option=opt2, ppp=ppp2,
+            localip='10.0.5.1', remoteip='10.0.6.1-5', noipparam=True,
+            logwtmp=True, speed='4800', listen='127.0.0.3')
+    t_hup = time.monotonic()
+    hup(srv)
+    check(listen_addrs() == ['127.0.0.1'], 'after reloading listen: '
+          'listening on %r, want the old 127.0.0.1 (restart needed)',
+          listen_addrs())
+
+    # stimeout 1 for a new connection.
+    s = env.ctrl('127.0.0.4')
+    t0 = time.monotonic()
+    try:
+        s.expect_close(4.0, allow=(STOPCCRQ,))
+    except TestFailure:
+        raise TestFailure('silent connection after reloading stimeout 1 '
+                          'not closed within 4 s')
+    took = time.monotonic() - t0
+    check(0.6 <= took <= 2.2, 'silent connection closed after %.1f s, want '
+          'about 1 (reloaded stimeout)', took)
+    s.close()
+
+    c2 = env.call(srv, src='127.0.0.3', call_id=2)
+    c2.setup()
+    r2 = srv.record_for('127.0.0.3')
+    a = r2.argv
+    check(a[0] == ppp2, 'new call runs %r, want the reloaded ppp %r', a[0],
+          ppp2)
+    check(a[1:5] == ['local', 'file', opt2, '4800'] and
+          a[5].startswith('10.0.5.1:') and
+          in_pool(a[5].split(':')[1], '10.0.6', 1, 5),
+          'new call argv %r: want the reloaded option, speed, addresses', a)
+    check('ipparam' not in a and 'plugin' in a, 'new call argv %r: want '
+          'noipparam and logwtmp', a)
+    # The live call's pppd was started with the old settings, untouched.
+    check(r1.argv[1:] == ['local', 'file', srv.optfile, '115200',
+                          '10.0.0.1:10.0.1.1', 'ipparam', '127.0.0.2',
+                          'remotenumber', '127.0.0.2'] and
+          r1.reload().exit is None, 'live call: %r exit %s', r1.argv, r1.exit)
+
+    # keepalive: the new call hears an Echo-Request after about 2 s, the
+    # live call (keepalive 6 when it was set up, silent since) not before
+    # about 6 s after its setup.
+    t = first_echo(c2, 4.0)
+    check(t is not None and 1.4 <= t <= 3.2, 'new call: first Echo-Request '
+          'after %s s, want about 2 (reloaded keepalive)', t)
+    m = c1.ctrl.recv(0.0)
+    check(m is None, 'live call got %r within %.1f s of its setup: its '
+          'keepalive changed to the reloaded one', m,
+          time.monotonic() - t_hup)
+    data_both_ways(c1, r1, 1, 1)
+
+    # delegate on: no addresses for the next call.
+    rewrite(srv, delegate=True)
+    hup(srv)
+    r, c3 = try_call(env, srv, '127.0.0.5', call_id=3)
+    check(r == 'ok', 'call after reloading delegate: %s', r)
+    r3 = srv.record_for('127.0.0.5')
+    check(pair_of(r3) is None, 'delegate reloaded, but pppd got %s',
+          pair_of(r3))
+
+    # connections 2 with two calls up: the next one is refused; back to
+    # more, it is accepted.
+    rewrite(srv, delegate=None, connections='3')
+    hup(srv)
+    r, _ = try_call(env, srv, '127.0.0.6', call_id=4)
+    check(r in ('busy', 'refused'), 'call beyond the reloaded connections '
+          '3: %s', r)
+    rewrite(srv, connections='10')
+    hup(srv)
+    r, c5 = try_call(env, srv, '127.0.0.7', call_id=5)
+    check(r == 'ok', 'call after raising connections: %s', r)
+
+
 def bcrelay_ifaces(srv):
     """The -i interface of every bcrelay child of the master."""
     out = []
@@ -455,5 +567,6 @@ def case_reload_storm(env):
 if __name__ == '__main__':
     main([case_reload_live_call, case_reload_bad_file,
           case_reload_keeps_live_address, case_reload_address_comes_back,
-          case_reload_bcrelay, case_reload_cli_wins,
+          case_reload_every_setting, case_reload_bcrelay,
+          case_reload_cli_wins,
           case_reload_storm], case_timeout=60)

@@ -13,6 +13,24 @@
 - main(): runs a test's cases in a private network (and pid) namespace.
 
 Tests never read ../shared; everything they need is in this file.
+
+Running (as root; tests/run sets PPTPD_SRCDIR and PPTPD_BUILDDIR):
+    sudo tests/run regress                 every regress test
+    sudo tests/regress/t_call_basic.py     one test, all its cases
+    sudo tests/regress/t_call_basic.py case_echo case_sli   some cases
+Environment:
+    PPTPD_BUILDDIR  where src/pptpd and tests/tools/fakepppd are built
+    PPTPD_SERVER    ours (default) or poptop (Debian's /usr/sbin/pptpd,
+                    to debug the harness; cases that test our fixes of
+                    PoPToP's defects skip themselves)
+    PPTPC_SLOW=N    stretch timeouts and latency bounds N times (valgrind)
+    PPTPC_KEEP=1    keep the temp dir (server.log, pptpd.conf, fakepppd
+                    records under srvN/rec/)
+    PPTPC_CHURN=N   cycles for t_churn (default 1000)
+Each test re-executes itself under `unshare -n -p -f --mount-proc` (a
+private network and pid namespace: lo only, and nothing it starts can
+outlive it); cases get a fresh server and temp dir and are bounded by
+SIGALRM.
 """
 
 import collections

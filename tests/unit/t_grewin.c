@@ -108,8 +108,10 @@ feed(uint32_t seq, size_t len, uint64_t now)
 static void
 reset(void)
 {
+	size_t i;
+
 	memset(slots, 0x5a, sizeof(slots));	/* owner's memory: garbage */
-	for (size_t i = 0; i < GREWIN_SLOTS; i++)
+	for (i = 0; i < GREWIN_SLOTS; i++)
 		slots[i].used = 0;
 	grewin_init(&w, slots);
 	nout = 0;
