@@ -17,7 +17,6 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,41 +338,37 @@ build_argv(struct master *m, struct child *c, char **av, char bufs[][64])
 	av[n] = NULL;
 }
 
+/*
+ * fork and exec rather than posix_spawn: glibc's posix_spawn leaves its
+ * internal signals (32, 33) ignored in the child, and an ignored signal
+ * survives exec all the way into pppd.  The master is small, so fork is
+ * cheap.
+ */
 static pid_t
 spawn(struct master *m, const char *path, char **av, int fd0)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none, dfl;
 	extern char **environ;
+	sigset_t none;
 	pid_t pid;
-	int r;
+	int i;
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&at);
-	sigemptyset(&none);
-	sigemptyset(&dfl);
-	sigaddset(&dfl, SIGCHLD);
-	sigaddset(&dfl, SIGTERM);
-	sigaddset(&dfl, SIGHUP);
-	sigaddset(&dfl, SIGINT);
-	sigaddset(&dfl, SIGPIPE);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &dfl);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
-	    POSIX_SPAWN_SETSIGDEF);
-	posix_spawn_file_actions_adddup2(&fa, fd0, 0);
-	posix_spawn_file_actions_adddup2(&fa, m->devnull, 1);
-	posix_spawn_file_actions_adddup2(&fa, m->status_wr, STATUS_FD);
-	r = posix_spawn(&pid, path, &fa, &at, av, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
-	if (r != 0) {
-		errno = r;
-		log_warn("spawn %s", path);
+	if ((pid = fork()) == -1) {
+		log_warn("fork for %s", path);
 		return -1;
 	}
-	return pid;
+	if (pid > 0)
+		return pid;
+	for (i = 1; i < 32; i++)
+		signal(i, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (dup2(fd0, 0) == -1 || dup2(m->devnull, 1) == -1 ||
+	    (m->status_wr == STATUS_FD ? fcntl(STATUS_FD, F_SETFD, 0) :
+	    dup2(m->status_wr, STATUS_FD)) == -1)
+		_exit(126);
+	execve(path, av, environ);
+	log_warn("exec %s", path);
+	_exit(127);
 }
 
 static struct child *
