@@ -75,17 +75,17 @@ lw_field(char *dst, size_t dstlen, const char *src)
  * A missing wtmp file is not created: that is how admins turn wtmp off.
  */
 static void
-lw_write(const char *line, const char *user, const char *host)
+lw_write(const char *line, const char *who, const char *host)
 {
 	struct utmpx ut;
 	struct timeval tv;
 	struct in_addr in;
 
 	memset(&ut, 0, sizeof(ut));
-	ut.ut_type = user[0] != '\0' ? USER_PROCESS : DEAD_PROCESS;
+	ut.ut_type = who[0] != '\0' ? USER_PROCESS : DEAD_PROCESS;
 	ut.ut_pid = getpid();
 	lw_field(ut.ut_line, sizeof(ut.ut_line), line);
-	lw_field(ut.ut_user, sizeof(ut.ut_user), user);
+	lw_field(ut.ut_user, sizeof(ut.ut_user), who);
 	lw_field(ut.ut_host, sizeof(ut.ut_host), host);
 	if (host[0] != '\0' && inet_pton(AF_INET, host, &in) == 1)
 		memcpy(ut.ut_addr_v6, &in, sizeof(in));
@@ -112,39 +112,39 @@ lw_ifname(void)
 static const char *
 lw_user(void)
 {
-	const char *user, *bs;
+	const char *name_out, *bs;
 #ifdef PPPD_VERSION
 	static char name[MAXNAMELEN];
 
-	user = ppp_peer_authname(name, sizeof(name));
-	if (user == NULL)
-		user = "";
+	name_out = ppp_peer_authname(name, sizeof(name));
+	if (name_out == NULL)
+		name_out = "";
 #else
-	user = peer_authname;
+	name_out = peer_authname;
 #endif
-	if (lw_strip_domain && (bs = strchr(user, '\\')) != NULL)
-		user = bs + 1;
-	return user;
+	if (lw_strip_domain && (bs = strchr(name_out, '\\')) != NULL)
+		name_out = bs + 1;
+	return name_out;
 }
 
 static void
 lw_ip_up(void *arg, int unused)
 {
-	const char *line = lw_ifname(), *user = lw_user();
+	const char *line = lw_ifname(), *who = lw_user();
 	const char *host = lw_original_ip != NULL ? lw_original_ip : "";
 
 	(void)arg;
 	(void)unused;
-	/* Nobody authenticated (noauth): no user to log in. */
-	if (user[0] == '\0') {
+	/* Nobody authenticated (noauth): no who to log in. */
+	if (who[0] == '\0') {
 		if (LW_DEBUG)
 			dbglog("pptpd-logwtmp: ip-up %s: no peer name, "
 			    "no wtmp record", line);
 		return;
 	}
 	if (LW_DEBUG)
-		dbglog("pptpd-logwtmp: ip-up %s %q %s", line, user, host);
-	lw_write(line, user, host);
+		dbglog("pptpd-logwtmp: ip-up %s %q %s", line, who, host);
+	lw_write(line, who, host);
 	lw_logged_in = 1;
 }
 

@@ -329,6 +329,10 @@ void
 ctrl_echo(struct ctrl *c, struct ctrl_out *o)
 {
 	memset(o, 0, sizeof(*o));
+	/* Keep-alive only once a call is up: macOS allows nothing but the
+	 * replies between SCCRQ and OCRP (CLIENT-QUIRKS 8). */
+	if (c->state != CTRL_CALL && c->state != CTRL_CALL_DONE)
+		return;
 	c->echo_id++;
 	c->echo_out = 1;
 	out_msg(o, PPTP_ECHORQ)->u.echo.id = c->echo_id;

@@ -164,9 +164,14 @@ grewin_pop(struct grewin *w, int force, uint64_t now, const uint8_t **p,
 void
 grewin_rx_ack(struct grewin *w, uint32_t ack)
 {
-	/* Only acks for numbers we have sent count (Cisco acks 0xffffffff
-	 * before receiving anything; CLIENT-QUIRKS 20). */
-	if (!w->tx_sent_any || seq_diff(ack, w->tx_next - 1) > 0)
+	uint32_t back = w->tx_next - 1 - ack;	/* how far behind our last */
+	unsigned long span = w->tx_pkts < 0x80000000UL ? w->tx_pkts :
+	    0x80000000UL;
+
+	/* Only acks for numbers we have sent count: Cisco acks 0xffffffff
+	 * before receiving anything (CLIENT-QUIRKS 20), and an ack from
+	 * before our first packet or past our last is meaningless. */
+	if (!w->tx_sent_any || back >= span)
 		return;
 	if (!w->tx_acked_any || seq_diff(ack, w->tx_acked) > 0) {
 		w->tx_acked = ack;

@@ -55,6 +55,7 @@ struct grewin {
 	struct grewin_slot *slot;	/* GREWIN_SLOTS, supplied by the owner */
 };
 
+/* slots: GREWIN_SLOTS entries, zeroed by the caller (static storage is). */
 void	grewin_init(struct grewin *, struct grewin_slot *slots);
 /* A data packet arrived; QUEUED copies the payload into the buffer. */
 enum grewin_rx grewin_rx(struct grewin *, uint32_t seq, const uint8_t *,

@@ -51,7 +51,7 @@ log_set_context(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 log_vwrite(int pri, const char *errstr, const char *fmt, va_list ap)
 {
 	char msg[1024];

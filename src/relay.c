@@ -276,7 +276,7 @@ gre_deliver(struct relay *r, uint32_t seq, const uint8_t *p, size_t len,
 		while (grewin_pop(&r->win, 1, now, &q, &qlen))
 			pty_queue(r, q, qlen);
 		grewin_rx_jump(&r->win, seq);
-		/* FALLTHROUGH */
+		__attribute__((fallthrough));
 	case GREWIN_DELIVER:
 		pty_queue(r, p, len);
 		while (grewin_pop(&r->win, 0, now, &q, &qlen))

@@ -8,5 +8,8 @@
 e2e_run "$*" "${E2E_TIMEOUT:-900}"
 e2e_report
 rc=$?
-e2e_compare
+if grep -q '^METRIC poptop:' "$E2E_OUT/results" &&
+    grep -q '^METRIC ours:' "$E2E_OUT/results"; then
+	e2e_compare
+fi
 exit $rc

@@ -124,7 +124,7 @@ e2e_run() {
 	case $_base in /run* | /var/run*) _base=/tmp ;; esac
 	E2E_WORK=$(mktemp -d "$_base/pptpd-e2e.XXXXXX") || exit 1
 	trap 'e2e_cleanup' EXIT
-	trap 'exit 1' INT TERM HUP
+	trap 'exit 1' INT TERM HUP PIPE
 	_jobs=$(echo "$E2E_SPECS" | tr -d '!~')
 	cat >"$E2E_WORK/params" <<EOF
 E2E_SRCDIR='$E2E_SRCDIR'
@@ -159,6 +159,12 @@ EOF
 	E2E_BG=
 	echo "e2e: sandbox ran $(($(date +%s) - _t0)) s"
 	E2E_OUT=$E2E_WORK/out
+	if [ ! -f "$E2E_WORK/started" ]; then
+		# the kernel never reached sandbox-init: this machine cannot
+		# run the sandbox (ptrace refused, no memory, ...)
+		grep -av "^ *\[<" "$E2E_WORK/console.log" | tail -n 30 | sed "s/^/    | /"
+		e2e_skip "the $_mode sandbox did not start here (exit $_rc, console above)"
+	fi
 	if [ ! -f "$E2E_OUT/done" ]; then
 		echo "e2e: the sandbox did not finish (exit $_rc); console tail:"
 		tail -n 60 "$E2E_WORK/console.log" | sed 's/^/    | /'
@@ -171,19 +177,34 @@ e2e_value() {
 	    END { print (v == "" ? "-" : v) }' "$E2E_OUT/results" 2>/dev/null
 }
 
+# e2e_show_logs JOB: what the job left: clients first, then the server side
 e2e_show_logs() {
 	_ld=$E2E_OUT/logs/$(echo "$1" | sed 's/:/-s/')
 	[ -d "$_ld" ] || return 0
-	for _f in "$_ld"/*; do
+	echo "===== logs of $1 ($_ld)"
+	_k=0
+	for _f in "$_ld"/client-* "$_ld"/state.txt "$_ld"/syslog.log \
+	    "$_ld"/server-*; do
 		[ -s "$_f" ] || continue
-		echo "    ----- $(basename "$_f") (last 40 lines)"
-		tail -n 40 "$_f" | sed 's/^/    | /'
+		case $_f in
+		*/client-c*-*)
+			# twenty clients would bury the server's side
+			_k=$((_k + 1))
+			[ "$_k" -le 6 ] || continue
+			;;
+		esac
+		echo "----- $(basename "$_f") (last 30 lines)"
+		tail -n 30 "$_f" | sed 's/^/    | /'
 	done
 }
 
+# e2e_report: the results, then the logs of the failed jobs, then the failed
+# jobs again (tests/run shows the end of the output).
 e2e_report() {
 	_fail=0
 	_n=0
+	_failed=
+	_table=
 	for _spec in $E2E_SPECS; do
 		_job=${_spec%!}
 		_job=${_job%\~}
@@ -196,16 +217,22 @@ e2e_report() {
 		*!:FAIL) _st="XFAIL (known limitation)" ;;
 		*!:PASS) _st="XPASS (expected to fail!)" ;;
 		*\~:*) _st="$_st (for the record)" ;;
-		*:FAIL) _fail=$((_fail + 1)) ;;
+		*:FAIL) _fail=$((_fail + 1)); _failed="$_failed $_job" ;;
 		esac
 		_n=$((_n + 1))
-		printf '%-10s %-26s %6ss  %s\n' "$_job" "$_st" "$_secs" "$_txt"
-		[ "$_st" = FAIL ] && e2e_show_logs "$_job"
+		_row=$(printf '%-10s %-26s %6ss  %s' "$_job" "$_st" "$_secs" "$_txt")
+		echo "$_row"
+		[ "$_st" = FAIL ] && _table="$_table$_row
+"
+	done
+	for _job in $_failed; do
+		e2e_show_logs "$_job"
 	done
 	if [ -s "$E2E_OUT/modprobe.log" ]; then
 		echo "modprobe messages:"
 		sed 's/^/    | /' "$E2E_OUT/modprobe.log"
 	fi
+	[ -n "$_table" ] && printf 'failed:\n%s' "$_table"
 	echo "e2e: $((_n - _fail)) of $_n jobs as expected, $_fail failed"
 	[ "$_fail" = 0 ]
 }

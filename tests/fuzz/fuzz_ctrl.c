@@ -64,7 +64,7 @@
 	}								\
 } while (0)
 
-static void
+static void __attribute__((format(printf, 1, 0)))
 fuzz_vlog(const char *fmt, va_list ap)
 {
 	char buf[1024];
