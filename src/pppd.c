@@ -87,13 +87,14 @@ launcher_main(int slave, int go, int errw, char **av)
 {
 	char *envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 	sigset_t none;
-	char c;
+	ssize_t n;
+	char c = 0;
 	int i;
 
 	/* Wait for the call to be accepted; EOF means never. */
-	while (read(go, &c, 1) == -1 && errno == EINTR)
+	while ((n = read(go, &c, 1)) == -1 && errno == EINTR)
 		;
-	if (c != 'g')
+	if (n != 1 || c != 'g')
 		_exit(0);
 	if (setsid() == -1 || ioctl(slave, TIOCSCTTY, 0) == -1)
 		_exit(126);
