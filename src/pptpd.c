@@ -104,61 +104,75 @@ write_pidfile(const char *path)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+/* Bind, daemonize, write the pidfile, and run until SIGTERM. */
+static int
+serve(struct pptpd_config *cfg, struct pptpd_config *cli,
+    const struct config_cmdline *cmd, const char *conffile)
 {
-	struct pptpd_config cli, cfg;
-	struct config_cmdline cmd;
 	char err[512], pidfile[PATH_MAX];
-	const char *conffile;
 	int lfd, rfd = -1, status;
 
-	memset(&cmd, 0, sizeof(cmd));
-	config_defaults(&cli);
-	cli.set = 0;
-	if (config_parse_argv(&cli, &cmd, argc, argv, err, sizeof(err)) != 0) {
-		fprintf(stderr, "pptpd: %s\n", err);
-		config_usage(stderr);
-		return 2;
-	}
-	if (cmd.help) {
-		config_usage(stdout);
-		return 0;
-	}
-	if (cmd.version) {
-		printf("pptpd %s\n", PACKAGE_VERSION);
-		return 0;
-	}
-	conffile = cmd.conffile ? cmd.conffile : PPTPD_CONF_PATH;
-	if (load_config(&cfg, &cli, conffile, err, sizeof(err)) != 0) {
-		fprintf(stderr, "pptpd: %s\n", err);
-		return 1;
-	}
-	if (cmd.check)
-		return 0;
-	if (cmd.dump)
-		return config_dump(&cfg, stdout) == 0 ? 0 : 1;
-
-	log_init("pptpd", cmd.foreground, cfg.debug);
-	if ((lfd = master_listen(&cfg, err, sizeof(err))) == -1) {
+	log_init("pptpd", cmd->foreground, cfg->debug);
+	if ((lfd = master_listen(cfg, err, sizeof(err))) == -1) {
 		log_warnx("%s", err);
-		if (!cmd.foreground)
+		if (!cmd->foreground)
 			fprintf(stderr, "pptpd: %s\n", err);
 		return 1;
 	}
-	if (!cmd.foreground)
+	if (!cmd->foreground)
 		rfd = daemonize();
 	/* The pidfile written now is the one removed at exit, whatever a
 	 * reload says later. */
-	snprintf(pidfile, sizeof(pidfile), "%s", cfg.pidfile ? cfg.pidfile : "");
+	snprintf(pidfile, sizeof(pidfile), "%s", cfg->pidfile ? cfg->pidfile :
+	    "");
 	if (write_pidfile(pidfile) != 0) {
 		daemon_ready(rfd, 1);
 		return 1;
 	}
 	daemon_ready(rfd, 0);
-	status = master_run(&cfg, &cli, conffile, lfd, cmd.foreground);
+	status = master_run(cfg, cli, conffile, lfd, cmd->foreground);
 	if (*pidfile != '\0')
 		unlink(pidfile);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct pptpd_config cli, cfg;
+	struct config_cmdline cmd;
+	char err[512];
+	const char *conffile;
+	int status;
+
+	memset(&cmd, 0, sizeof(cmd));
+	memset(&cfg, 0, sizeof(cfg));
+	config_defaults(&cli);
+	cli.set = 0;
+	if (config_parse_argv(&cli, &cmd, argc, argv, err, sizeof(err)) != 0) {
+		fprintf(stderr, "pptpd: %s\n", err);
+		config_usage(stderr);
+		config_free(&cli);
+		return 2;
+	}
+	if (cmd.help || cmd.version) {
+		if (cmd.help)
+			config_usage(stdout);
+		else
+			printf("pptpd %s\n", PACKAGE_VERSION);
+		config_free(&cli);
+		return 0;
+	}
+	conffile = cmd.conffile ? cmd.conffile : PPTPD_CONF_PATH;
+	if (load_config(&cfg, &cli, conffile, err, sizeof(err)) != 0) {
+		fprintf(stderr, "pptpd: %s\n", err);
+		status = 1;
+	} else if (cmd.check)
+		status = 0;
+	else if (cmd.dump)
+		status = config_dump(&cfg, stdout) == 0 ? 0 : 1;
+	else
+		status = serve(&cfg, &cli, &cmd, conffile);
 	config_free(&cfg);
 	config_free(&cli);
 	return status;
