@@ -148,8 +148,10 @@ def case_churn(env):
     fd1 = sorted(os.listdir('/proc/%d/fd' % mpid), key=int)
     check(fd1 == fd0, 'master fds %r before, %r after', fd0, fd1)
     rss1 = rss_kb(mpid)
-    check(rss1 - rss0 < 512, 'master RSS %d kB before, %d kB after', rss0,
-          rss1)
+    # Sanitizer runtimes keep allocation stacks: RSS means nothing there.
+    if not os.environ.get('PPTPD_SANITIZER'):
+        check(rss1 - rss0 < 512, 'master RSS %d kB before, %d kB after',
+              rss0, rss1)
     full_pool(env, srv, 'after')
     settle(srv)
 

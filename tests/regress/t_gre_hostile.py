@@ -273,8 +273,10 @@ def case_flood_out_of_order(env):
     # window on, making later in-range ones stale); some must.
     check(seqs, 'none of %d frames delivered', sent)
     rss1 = rss_kb(pid)
-    check(rss1 - rss0 < 4096, 'pptpctrl RSS grew from %d to %d kB', rss0,
-          rss1)
+    # Sanitizer runtimes keep allocation stacks: RSS means nothing there.
+    if not os.environ.get('PPTPD_SANITIZER'):
+        check(rss1 - rss0 < 4096, 'pptpctrl RSS grew from %d to %d kB',
+              rss0, rss1)
     # Normal traffic still works: continue after the highest delivered.
     # Beyond every far-future number sent (base + 1000 + 50000 at most).
     nxt = base + 60000
@@ -302,7 +304,8 @@ def case_flood_rss_repeat(env):
             s += 2
         c.sleep(0.5)
         rss.append(rss_kb(pid))
-    check(rss[-1] - rss[0] < 1024, 'pptpctrl RSS by round: %r kB', rss)
+    if not os.environ.get('PPTPD_SANITIZER'):
+        check(rss[-1] - rss[0] < 1024, 'pptpctrl RSS by round: %r kB', rss)
     check(c.ctrl.is_open(1.0), 'control connection died')
 
 
