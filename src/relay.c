@@ -39,6 +39,7 @@
 #define STOP_WAIT_MS	5000		/* for our StopCCRQ's reply */
 #define DRAIN_MS	2000		/* after our FIN, for the peer's */
 #define PPPD_WAIT_MS	3000		/* after hangup, for pppd to exit */
+#define PPPD_HOLD_MS	1500		/* longest GRE waits for pppd to speak */
 
 enum { EV_TCP, EV_SIG, EV_GRE, EV_PTY, EV_PERR, EV_N };
 
@@ -49,7 +50,9 @@ struct relay {
 	int		 evfd[EV_N];	/* what epoll watches, per slot */
 	uint32_t	 evmask[EV_N];
 	int		 call_up, closing, tcp_eof, wr_shut, pppd_alive;
+	int		 pppd_spoke;	/* pppd has written to the pty */
 	uint64_t	 t_start, t_rx, t_echo, t_stop, t_drain, t_pppd;
+	uint64_t	 t_call;
 	size_t		 cinlen, coutlen, ptyqlen;
 	struct grewin	 win;
 	struct hdlc_dec	 dec;
@@ -143,6 +146,7 @@ call_start(struct relay *r)
 	hdlc_dec_init(&r->dec);
 	hdlc_enc_init(&r->enc, 0xffffffff);
 	r->call_up = 1;
+	r->t_call = now_ms();
 	if (pppd_go(r->p->ppp) != 0)
 		log_warn("starting pppd");
 	else
@@ -253,6 +257,18 @@ pty_flush(struct relay *r)
 	}
 	memmove(r->ptyq, r->ptyq + n, r->ptyqlen - (size_t)n);
 	r->ptyqlen -= (size_t)n;
+}
+
+/*
+ * GRE is left in the socket buffer until pppd first writes to the pty:
+ * pppd flushes the tty when it takes the line over, so a client's LCP
+ * Configure-Request written before that would be lost and the client would
+ * wait out its 3 s restart timer.  Bounded, for a pppd told to be passive.
+ */
+static int
+gre_ready(const struct relay *r, uint64_t now)
+{
+	return r->call_up && (r->pppd_spoke || now - r->t_call >= PPPD_HOLD_MS);
 }
 
 /* How many worst-case packets the pty queue can take now (0..RX_BATCH). */
@@ -403,6 +419,7 @@ pty_read(struct relay *r)
 			hangup(r, "pppd closed the pty");
 		return;
 	}
+	r->pppd_spoke = 1;
 	while (off < (size_t)n) {
 		off += hdlc_decode(&r->dec, in + off, (size_t)n - off, &f, &flen);
 		if (f == NULL || !r->call_up)
@@ -573,6 +590,8 @@ next_timeout(struct relay *r, uint64_t now)
 		MIN_T(r->t_echo ? r->t_echo + ka : r->t_rx + ka);
 	if (r->pty < 0 && r->pppd_alive)
 		MIN_T(r->t_pppd);
+	if (r->call_up && !r->pppd_spoke)
+		MIN_T(r->t_call + PPPD_HOLD_MS);
 #undef MIN_T
 	return t <= now ? 0 : (int)(t - now);
 }
@@ -644,7 +663,7 @@ relay_poll(struct relay *r, uint64_t now)
 	    EPOLLIN | (r->coutlen ? EPOLLOUT : 0));
 	ev_want(r, EV_SIG, r->sfd, EPOLLIN);
 	ev_want(r, EV_GRE, r->gre,
-	    r->call_up && pty_room(r) > 0 ? EPOLLIN : 0);
+	    gre_ready(r, now) && pty_room(r) > 0 ? EPOLLIN : 0);
 	ev_want(r, EV_PTY, r->pty, EPOLLIN | (r->ptyqlen ? EPOLLOUT : 0));
 	ev_want(r, EV_PERR, r->perr, EPOLLIN);
 	n = epoll_wait(r->ep, evs, EV_N, next_timeout(r, now));

@@ -20,6 +20,7 @@
  *	fake-exit-on-frames N        exit after N good frames were received
  *	fake-exit-code N             exit status for timer/frames exits
  *	fake-sleep-start SECONDS     sleep before doing anything else
+ *	fake-flush-start             discard pty input at start, as pppd does
  *	fake-stderr TEXT             write TEXT and a newline to fd 2 at start
  *	fake-send-lcp                send one LCP Configure-Request at start
  *	fake-send HEX                send a frame with this payload at start
@@ -58,6 +59,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,6 +87,7 @@ static struct {
 	long		exit_on_frames;	/* <= 0: never */
 	int		exit_code;
 	double		sleep_start;
+	int		flush_start;	/* discard pending input, as pppd does */
 	char		stderr_text[1024];
 	int		has_stderr;
 	struct send_item sends[MAXSENDS];
@@ -325,6 +328,8 @@ read_options(const char *path)
 			opt.exit_code = atoi(val);
 		else if (strcmp(key, "fake-sleep-start") == 0)
 			opt.sleep_start = strtod(val, NULL);
+		else if (strcmp(key, "fake-flush-start") == 0)
+			opt.flush_start = 1;
 		else if (strcmp(key, "fake-stderr") == 0) {
 			snprintf(opt.stderr_text, sizeof(opt.stderr_text),
 			    "%s", val);
@@ -743,6 +748,14 @@ main(int argc, char **argv)
 	if (tcgetattr(0, &tio) == 0) {
 		cfmakeraw(&tio);
 		tcsetattr(0, TCSANOW, &tio);
+	}
+	/* pppd's set_up_tty flushes what was typed before it took over. */
+	if (opt.flush_start) {
+		int pending = 0;
+
+		ioctl(0, FIONREAD, &pending);
+		tcflush(0, TCIFLUSH);
+		rec("flushed %d", pending);
 	}
 	fl = fcntl(0, F_GETFL);
 	if (fl >= 0)
