@@ -14,7 +14,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pty.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,13 +136,40 @@ parse_args(struct ctrl_opts *o, int argc, char **argv)
 }
 
 /*
- * The user as "UID:GID" (how pptpd passes it, resolved once in the
- * master, sparing every call the NSS machinery) or a name (inetd use).
+ * A user name from /etc/passwd, read directly: pptpctrl is linked
+ * statically where it can be (smaller and quicker to start for every
+ * call), and NSS does not work there.  Only the inetd case needs it; pptpd
+ * passes "UID:GID", resolved once in the master.
  */
+static int
+passwd_lookup(const char *user, uid_t *uid, gid_t *gid)
+{
+	char line[1024], *f[4], *p;
+	unsigned long u, g;
+	FILE *fp;
+	int i, found = 0;
+
+	if ((fp = fopen("/etc/passwd", "re")) == NULL)
+		return -1;
+	while (!found && fgets(line, sizeof(line), fp) != NULL) {
+		for (i = 0, p = line; i < 4; i++)
+			f[i] = strsep(&p, ":");
+		if (f[3] == NULL || strcmp(f[0], user) != 0)
+			continue;
+		u = strtoul(f[2], NULL, 10);
+		g = strtoul(f[3], NULL, 10);
+		*uid = (uid_t)u;
+		*gid = (gid_t)g;
+		found = 1;
+	}
+	fclose(fp);
+	return found ? 0 : -1;
+}
+
+/* The user as "UID:GID" (how pptpd passes it) or as a name. */
 static void
 lookup_user(const char *user, uid_t *uid, gid_t *gid)
 {
-	struct passwd *pw;
 	unsigned long u, g;
 	char *end;
 
@@ -158,10 +184,9 @@ lookup_user(const char *user, uid_t *uid, gid_t *gid)
 			return;
 		}
 	}
-	if ((pw = getpwnam(user)) == NULL)
-		fatalx("user %s not found (the `user' keyword)", user);
-	*uid = pw->pw_uid;
-	*gid = pw->pw_gid;
+	if (passwd_lookup(user, uid, gid) != 0)
+		fatalx("user %s not found in /etc/passwd (the `user' keyword)",
+		    user);
 }
 
 /* Root no more: the process that parses peer bytes cannot act as root. */
