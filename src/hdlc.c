@@ -34,7 +34,6 @@ hdlc_dec_init(struct hdlc_dec *d)
 {
 	/* Not the frame buffer: its pages stay untouched until used. */
 	d->len = 0;
-	d->fcs = HDLC_FCS_INIT;
 	d->esc = 0;
 	d->toolong = 0;
 	d->frames = d->bad_fcs = d->runts = d->giants = 0;

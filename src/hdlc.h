@@ -24,7 +24,6 @@
 struct hdlc_dec {
 	uint8_t		buf[HDLC_MAX_FRAME];
 	size_t		len;
-	uint16_t	fcs;
 	uint8_t		esc;		/* the previous octet was 0x7d */
 	uint8_t		toolong;	/* discarding until the next flag */
 	uint8_t		hunt;		/* no flag seen yet: octets are noise */

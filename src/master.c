@@ -681,17 +681,24 @@ handle_signals(struct master *m)
 	return 0;
 }
 
+/* The signals the master takes from its signalfd (blocked otherwise). */
+void
+master_sigset(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+}
+
 static int
 setup(struct master *m)
 {
 	sigset_t set;
 	int p[2];
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
+	master_sigset(&set);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1 ||
 	    (m->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1) {
 		log_warn("signalfd");

@@ -115,11 +115,7 @@ serve(struct pptpd_config *cfg, struct pptpd_config *cli,
 
 	/* Blocked from here on (master.c reads them from a signalfd): a
 	 * SIGTERM during start-up must not kill us and leave a pidfile. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
+	master_sigset(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	log_init("pptpd", cmd->foreground, cfg->debug);
 	if ((lfd = master_listen(cfg, err, sizeof(err))) == -1) {

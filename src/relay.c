@@ -332,18 +332,20 @@ gre_read(struct relay *r)
 	uint64_t now = now_ms();
 	int i, n, rounds, want;
 
+	/* recvmmsg only writes msg_len and msg_flags: set the rest once. */
+	if (mm[0].msg_hdr.msg_iov == NULL) {
+		for (i = 0; i < RX_BATCH; i++) {
+			iov[i].iov_base = rxbuf[i];
+			iov[i].iov_len = RX_PKT;
+			mm[i].msg_hdr.msg_iov = &iov[i];
+			mm[i].msg_hdr.msg_iovlen = 1;
+		}
+	}
 	for (rounds = 0; rounds < 4; rounds++) {
 		/* Take only what pppd's queue can surely hold; the rest waits
 		 * in the socket buffer instead of being dropped here. */
 		if ((want = pty_room(r)) == 0)
 			break;
-		for (i = 0; i < want; i++) {
-			iov[i].iov_base = rxbuf[i];
-			iov[i].iov_len = RX_PKT;
-			memset(&mm[i].msg_hdr, 0, sizeof(mm[i].msg_hdr));
-			mm[i].msg_hdr.msg_iov = &iov[i];
-			mm[i].msg_hdr.msg_iovlen = 1;
-		}
 		n = recvmmsg(r->gre, mm, (unsigned int)want, MSG_DONTWAIT, NULL);
 		if (n == -1) {
 			/* ICMP errors surface here (ECONNREFUSED, ...): an
@@ -413,6 +415,16 @@ pty_read(struct relay *r)
 	ssize_t n;
 	int has_ack, k = 0;
 
+	/* Header and payload buffers per slot never move: set them once. */
+	if (mm[0].msg_hdr.msg_iov == NULL) {
+		for (k = 0; k < TX_BATCH; k++) {
+			iov[k][0].iov_base = txhdr[k];
+			iov[k][1].iov_base = txdata[k];
+			mm[k].msg_hdr.msg_iov = iov[k];
+			mm[k].msg_hdr.msg_iovlen = 2;
+		}
+		k = 0;
+	}
 	n = read(r->pty, in, sizeof(in));
 	if (n <= 0) {
 		if (n == 0 || (errno != EAGAIN && errno != EINTR))
@@ -425,16 +437,11 @@ pty_read(struct relay *r)
 		if (f == NULL || !r->call_up)
 			continue;
 		seq = grewin_tx(&r->win, &ack, &has_ack);
-		iov[k][0].iov_base = txhdr[k];
 		iov[k][0].iov_len = gre_encode(txhdr[k], GRE_HDR_MAX,
 		    r->ctrl.peer_call_id, &seq, has_ack ? &ack : NULL,
 		    (uint16_t)flen);
 		memcpy(txdata[k], f, flen);
-		iov[k][1].iov_base = txdata[k];
 		iov[k][1].iov_len = flen;
-		memset(&mm[k], 0, sizeof(mm[k]));
-		mm[k].msg_hdr.msg_iov = iov[k];
-		mm[k].msg_hdr.msg_iovlen = 2;
 		if (++k == TX_BATCH) {
 			gre_send_batch(r, mm, k);
 			k = 0;

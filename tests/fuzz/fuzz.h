@@ -8,7 +8,18 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* A property that must hold; a violation aborts with file and line. */
+#define FUZZ_CHECK(c) do {						\
+	if (!(c)) {							\
+		fprintf(stderr, "%s:%d: property failed: %s\n",	\
+		    __FILE__, __LINE__, #c);				\
+		abort();						\
+	}								\
+} while (0)
 
 #endif

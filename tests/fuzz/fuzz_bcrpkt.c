@@ -21,14 +21,6 @@
 
 #include "fuzz.h"
 
-#define FUZZ_CHECK(c) do {						\
-	if (!(c)) {							\
-		fprintf(stderr, "%s:%d: property failed: %s\n",	\
-		    __FILE__, __LINE__, #c);				\
-		abort();						\
-	}								\
-} while (0)
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 {

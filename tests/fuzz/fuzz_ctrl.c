@@ -56,14 +56,6 @@
 
 #include "fuzz.h"
 
-#define FUZZ_CHECK(c) do {						\
-	if (!(c)) {							\
-		fprintf(stderr, "%s:%d: property failed: %s\n",	\
-		    __FILE__, __LINE__, #c);				\
-		abort();						\
-	}								\
-} while (0)
-
 static void __attribute__((format(printf, 1, 0)))
 fuzz_vlog(const char *fmt, va_list ap)
 {

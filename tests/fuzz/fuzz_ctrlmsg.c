@@ -32,14 +32,6 @@
 #include "fuzz.h"
 #include "../unit/ctest.h"
 
-#define FUZZ_CHECK(c) do {						\
-	if (!(c)) {							\
-		fprintf(stderr, "%s:%d: property failed: %s\n",	\
-		    __FILE__, __LINE__, #c);				\
-		abort();						\
-	}								\
-} while (0)
-
 static void
 fuzz_strings(const struct ctrlmsg *m)
 {

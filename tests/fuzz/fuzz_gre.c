@@ -45,14 +45,6 @@
 
 #include "fuzz.h"
 
-#define FUZZ_CHECK(c) do {						\
-	if (!(c)) {							\
-		fprintf(stderr, "%s:%d: property failed: %s\n",	\
-		    __FILE__, __LINE__, #c);				\
-		abort();						\
-	}								\
-} while (0)
-
 #define SEQ_GT(a, b)	((int32_t)((uint32_t)(a) - (uint32_t)(b)) > 0)
 
 static struct grewin_slot fuzz_slots[GREWIN_SLOTS];

@@ -28,14 +28,6 @@
 
 #include "fuzz.h"
 
-#define FUZZ_CHECK(c) do {						\
-	if (!(c)) {							\
-		fprintf(stderr, "%s:%d: property failed: %s\n",	\
-		    __FILE__, __LINE__, #c);				\
-		abort();						\
-	}								\
-} while (0)
-
 #define FUZZ_MAXFRAMES	256
 
 struct fuzz_run {
