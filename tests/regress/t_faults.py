@@ -5,6 +5,7 @@ mid-session, or never starting; a pppd that never reads its pty; fd
 exhaustion in the master; SIGKILL of a pptpctrl."""
 import os
 import resource
+import shutil
 import signal
 import socket
 import struct
@@ -295,8 +296,39 @@ def case_sigkill_pptpctrl(env):
           rec2.argv)
 
 
+def case_pptpctrl_exec_fails(env):
+    """pptpctrl cannot be executed (here: not an executable format): the
+    master logs why with the path, closes the connection, keeps the
+    address and call id free, and serves once pptpctrl is back."""
+    only_ours('the exec is ours')
+    d = os.path.join(env.tmp, 'sbin')
+    os.makedirs(d)
+    pptpd = os.path.join(d, 'pptpd')
+    shutil.copy(os.path.join(builddir(), 'src', 'pptpd'), pptpd)
+    ctrl = os.path.join(d, 'pptpctrl')
+    with open(ctrl, 'wb') as f:
+        f.write(b'\x7fELF not really\n')
+    os.chmod(ctrl, 0o755)
+    srv = env.server(start=False, fake=FAKE, remoteip='10.0.1.1')
+    srv.binary = lambda: pptpd
+    srv.start()
+    for i in range(3):
+        c = env.ctrl('127.0.0.%d' % (i + 2), timeout=2.0)
+        c.send_msg(SCCRQ)
+        c.expect_close(3.0)
+    check(wait_for(lambda: ctrl + ': Exec format error' in srv.log(), 3.0),
+          'exec failure not logged with the path: %s', srv.log()[-2000:])
+    check(wait_for(lambda: not srv.children(), 3.0),
+          'failed children not reaped: %r', srv.children())
+    check(srv.proc.poll() is None, 'master died')
+    shutil.copy(os.path.join(builddir(), 'src', 'pptpctrl'), ctrl)
+    c, rec, _ = up_call(env, srv, '127.0.0.9')
+    check('10.0.0.1:10.0.1.1' in rec.argv,
+          'the one address was not free again: %r', rec.argv)
+
+
 if __name__ == '__main__':
     main([case_icmp_errors, case_gre_listener_gone,
           case_pppd_exits_before_lcp, case_pppd_killed_mid_session,
           case_pppd_never_starts, case_pty_blocked, case_fd_exhaustion,
-          case_sigkill_pptpctrl], case_timeout=90)
+          case_sigkill_pptpctrl, case_pptpctrl_exec_fails], case_timeout=90)
