@@ -473,11 +473,13 @@ do_accept(struct master *m)
 	socklen_t slen;
 	int i, fd;
 
-	/* pptpctrl reports "call up" before it sends the Outgoing-Call-Reply,
-	 * so reading the pipe first means the half-open counts are exact for
-	 * any client that waited for its reply before connecting again. */
-	read_status(m);
 	for (i = 0; i < ACCEPT_BURST; i++) {
+		/* pptpctrl reports "call up" before it sends the Outgoing-
+		 * Call-Reply, so reading the pipe before each admission keeps
+		 * the half-open counts exact for any client that waited for
+		 * its reply before connecting again, however long this burst
+		 * has been running (calls come up while we spawn). */
+		read_status(m);
 		slen = sizeof(sin);
 		fd = accept4(m->lfd, (struct sockaddr *)&sin, &slen,
 		    SOCK_CLOEXEC);

@@ -9,6 +9,7 @@ import os
 import select
 import socket
 import struct
+import subprocess
 import sys
 import time
 
@@ -251,7 +252,35 @@ def case_many_halfopen_others_served(env):
 
 
 
+def case_maxhalfopen_exact_under_load(env):
+    """maxhalfopen counts only connections still in setup, exactly, even
+    while the master spawns a burst: the load generator keeps 3 calls in
+    setup from one address and starts the next as soon as one is up, so
+    with maxhalfopen 3 any call counted late as up is a refusal (the
+    master once read the status pipe once per burst of accepts)."""
+    only_ours('maxhalfopen is ours')
+    lg = os.path.join(builddir(), 'tests', 'bench', 'loadgen')
+    if not os.access(lg, os.X_OK):
+        skip('tests/bench/loadgen not built (make -C tests check-programs)')
+    n = 400
+    srv = env.server(conf={'maxhalfopen': 3, 'connections': n + 10,
+                           'stimeout': 10},
+                     fake=['fake-mode echo', 'fake-send-lcp'],
+                     remoteip='10.0.1.1-250,10.0.2.1-250')
+    out = subprocess.run([lg, '-n', str(n), '-A', '1', '-c', '3', '-d', '0',
+                          '-T', '10', '-X', '10', '-P', str(srv.pid)],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         timeout=lim(60)).stdout.decode()
+    kv = dict(l.split('=', 1) for l in out.splitlines() if '=' in l)
+    check(kv.get('calls_up') == str(n), 'calls up %s of %d (failed in '
+          'SCCRP %s):\n%s', kv.get('calls_up'), n, kv.get('fail_sccrp'),
+          srv.log()[-1500:])
+    check('in setup from this address' not in srv.log(),
+          'refused by maxhalfopen: %s', srv.log()[-1500:])
+
+
 if __name__ == '__main__':
     main([case_silent_client, case_setup_deadline, case_500_at_once,
-          case_maxhalfopen, case_many_halfopen_others_served],
+          case_maxhalfopen, case_many_halfopen_others_served,
+          case_maxhalfopen_exact_under_load],
          case_timeout=90)
