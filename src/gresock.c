@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "gresock.h"
@@ -78,4 +79,18 @@ gresock_open(uint32_t local, uint32_t peer, uint16_t call_id,
 fail:
 	close(fd);
 	return -1;
+}
+
+/*
+ * musl's sendmmsg on 64-bit sends one message per sendmsg call (its
+ * msghdr has padding the kernel's lacks, and it will not write into the
+ * caller's vector to clear it): the very per-packet system call batching
+ * is for, and under user-mode-linux each one is a trip through ptrace.
+ * Our vectors are static and set once, so their padding is zero, as the
+ * kernel expects; glibc's layout is the kernel's.
+ */
+int
+gresock_sendmmsg(int fd, struct mmsghdr *mm, unsigned int n)
+{
+	return (int)syscall(SYS_sendmmsg, fd, mm, n, 0);
 }

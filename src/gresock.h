@@ -13,4 +13,10 @@
 int	gresock_open(uint32_t local, uint32_t peer, uint16_t call_id,
 	    const char *vrf, char *err, size_t errlen);
 
+
+struct mmsghdr;
+
+/* sendmmsg(2) as one system call whatever the libc (see gresock.c). */
+int	gresock_sendmmsg(int fd, struct mmsghdr *mm, unsigned int n);
+
 #endif

@@ -22,6 +22,7 @@
 #include "ctrl.h"
 #include "ctrlmsg.h"
 #include "gre.h"
+#include "gresock.h"
 #include "grewin.h"
 #include "hdlc.h"
 #include "log.h"
@@ -53,6 +54,7 @@ struct relay {
 	int		 pppd_spoke;	/* pppd has written to the pty */
 	uint64_t	 t_start, t_rx, t_echo, t_stop, t_drain, t_pppd;
 	uint64_t	 t_call;
+	uint64_t	 now;		/* read once per wake-up, after epoll */
 	size_t		 cinlen, coutlen, ptyqlen;
 	struct grewin	 win;
 	struct hdlc_dec	 dec;
@@ -133,7 +135,7 @@ hangup(struct relay *r, const char *why)
 		close(r->pty);
 		r->pty = -1;
 		r->ptyqlen = 0;
-		r->t_pppd = now_ms() + PPPD_WAIT_MS;
+		r->t_pppd = r->now + PPPD_WAIT_MS;
 	}
 	r->call_up = 0;
 }
@@ -146,7 +148,7 @@ call_start(struct relay *r)
 	hdlc_dec_init(&r->dec);
 	hdlc_enc_init(&r->enc, 0xffffffff);
 	r->call_up = 1;
-	r->t_call = now_ms();
+	r->t_call = r->now;
 	if (pppd_go(r->p->ppp) != 0)
 		log_warn("starting pppd");
 	else
@@ -173,7 +175,7 @@ relay_apply(struct relay *r, struct ctrl_out *o)
 	for (i = 0; i < o->n; i++)
 		ctrl_send(r, &o->msg[i]);
 	if (r->ctrl.state == CTRL_WAIT_STOP_REPLY && r->t_stop == 0)
-		r->t_stop = now_ms() + STOP_WAIT_MS;
+		r->t_stop = r->now + STOP_WAIT_MS;
 	if (o->act & CTRL_ACT_CLOSE) {
 		if (o->why)
 			log_info("closing: %s", o->why);
@@ -201,7 +203,7 @@ tcp_read(struct relay *r)
 	if (r->closing)
 		return;		/* draining after our FIN: discard */
 	r->cinlen += (size_t)n;
-	r->t_rx = now_ms();
+	r->t_rx = r->now;
 	while (!r->closing) {
 		f = ctrlmsg_frame(r->cin + off, r->cinlen - off, &len);
 		if (f == 0)
@@ -329,7 +331,7 @@ gre_read(struct relay *r)
 {
 	static struct mmsghdr mm[RX_BATCH];
 	static struct iovec iov[RX_BATCH];
-	uint64_t now = now_ms();
+	uint64_t now = r->now;
 	int i, n, rounds, want;
 
 	/* recvmmsg only writes msg_len and msg_flags: set the rest once. */
@@ -376,7 +378,7 @@ gre_send_batch(struct relay *r, struct mmsghdr *mm, int n)
 	int off = 0, k;
 
 	while (off < n) {
-		k = sendmmsg(r->gre, mm + off, (unsigned int)(n - off), 0);
+		k = gresock_sendmmsg(r->gre, mm + off, (unsigned int)(n - off));
 		if (k <= 0) {
 			/* ENOBUFS, EMSGSIZE, ICMP-reported errors: drop
 			 * this packet, keep the call (POPTOP-NOTES 5.2.4). */
@@ -674,6 +676,10 @@ relay_poll(struct relay *r, uint64_t now)
 	ev_want(r, EV_PTY, r->pty, EPOLLIN | (r->ptyqlen ? EPOLLOUT : 0));
 	ev_want(r, EV_PERR, r->perr, EPOLLIN);
 	n = epoll_wait(r->ep, evs, EV_N, next_timeout(r, now));
+	/* The one clock read of a wake-up (a real system call where there
+	 * is no vDSO, as under user-mode-linux): the handlers and the next
+	 * round's timers use it. */
+	r->now = now_ms();
 	for (i = 0; i < n; i++)
 		rev[evs[i].data.u32 % EV_N] |= evs[i].events;
 	if (rev[EV_SIG])
@@ -729,7 +735,6 @@ relay_run(const struct relay_params *p)
 {
 	static struct relay r;
 	char host[PPTP_HOSTNAME_LEN + 1];
-	uint64_t now;
 
 	if (relay_setup(&r, p) != 0)
 		return 1;
@@ -737,12 +742,12 @@ relay_run(const struct relay_params *p)
 		snprintf(host, sizeof(host), "pptpd");
 	host[PPTP_HOSTNAME_LEN] = '\0';
 	ctrl_init(&r.ctrl, p->call_id, p->noresource, host);
+	r.now = now_ms();
 	for (;;) {
-		now = now_ms();
-		timers(&r, now);
-		if (finished(&r, now))
+		timers(&r, r.now);
+		if (finished(&r, r.now))
 			break;
-		relay_poll(&r, now);
+		relay_poll(&r, r.now);
 	}
 	if (r.ctrl.had_call)
 		log_info("call %u/%u ended: GRE in %lu (%lu bad), out %lu "
