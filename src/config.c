@@ -1,5 +1,5 @@
 /*
- * pptpd.conf and the command line (pptpd.conf(5), pptpd(8)).
+ * pptpd.conf (pptpd.conf(5)); the command line is in config_cli.c.
  *
  * One sorted keyword table drives the file parser, the command line, merge,
  * check and dump.  Differences from PoPToP 1.4.0, all towards its manual:
@@ -21,7 +21,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,9 +44,6 @@ enum config_type { CT_FLAG, CT_INT, CT_STR };
 /* What a string value must look like. */
 enum config_syntax { CS_PATH, CS_IFNAME, CS_HOST, CS_ADDRS, CS_SPEED, CS_USER };
 
-/* Long-only command line options. */
-enum { OPT_USER = 256, OPT_KEEPALIVE, OPT_MAXHALFOPEN };
-
 struct config_kw {
 	const char		*name;
 	enum config_key		 key;
@@ -69,12 +65,12 @@ static const struct config_kw config_kws[] = {
 	{ "debug", CK_DEBUG, CT_FLAG, 0, 0, 0, F(debug), NULL, 'd' },
 	{ "delegate", CK_DELEGATE, CT_FLAG, 0, 0, 0, F(delegate), NULL, 'D' },
 	{ "keepalive", CK_KEEPALIVE, CT_INT, 0, 1, 3600, F(keepalive), NULL,
-	    OPT_KEEPALIVE },
+	    CONFIG_OPT_KEEPALIVE },
 	{ "listen", CK_LISTEN, CT_STR, CS_HOST, 0, 0, F(listen), NULL, 'l' },
 	{ "localip", CK_LOCALIP, CT_STR, CS_ADDRS, 0, 0, F(localip), NULL, 0 },
 	{ "logwtmp", CK_LOGWTMP, CT_FLAG, 0, 0, 0, F(logwtmp), NULL, 'w' },
 	{ "maxhalfopen", CK_MAXHALFOPEN, CT_INT, 0, 1, 65535, F(maxhalfopen),
-	    NULL, OPT_MAXHALFOPEN },
+	    NULL, CONFIG_OPT_MAXHALFOPEN },
 	{ "noipparam", CK_NOIPPARAM, CT_FLAG, 0, 0, 0, F(noipparam), NULL, 'i' },
 	{ "option", CK_OPTION, CT_STR, CS_PATH, 0, 0, F(option), NULL, 'o' },
 	{ "pidfile", CK_PIDFILE, CT_STR, CS_PATH, 0, 0, F(pidfile),
@@ -85,40 +81,11 @@ static const struct config_kw config_kws[] = {
 	    's' },
 	{ "stimeout", CK_STIMEOUT, CT_INT, 0, 1, 3600, F(stimeout), NULL, 't' },
 	{ "user", CK_USER, CT_STR, CS_USER, 0, 0, F(user), CONFIG_DEF_USER,
-	    OPT_USER },
+	    CONFIG_OPT_USER },
 	{ "vrf", CK_VRF, CT_STR, CS_IFNAME, 0, 0, F(vrf), NULL, 'V' },
 };
 
 #undef F
-
-static const struct option config_longopts[] = {
-	{ "bcrelay",	 required_argument, NULL, 'b' },
-	{ "check",	 no_argument,	    NULL, 'n' },
-	{ "conf",	 required_argument, NULL, 'c' },
-	{ "connections", required_argument, NULL, 'C' },
-	{ "debug",	 no_argument,	    NULL, 'd' },
-	{ "delegate",	 no_argument,	    NULL, 'D' },
-	{ "dump-config", no_argument,	    NULL, 'T' },
-	{ "fg",		 no_argument,	    NULL, 'f' },
-	{ "help",	 no_argument,	    NULL, 'h' },
-	{ "keepalive",	 required_argument, NULL, OPT_KEEPALIVE },
-	{ "listen",	 required_argument, NULL, 'l' },
-	{ "logwtmp",	 no_argument,	    NULL, 'w' },
-	{ "maxhalfopen", required_argument, NULL, OPT_MAXHALFOPEN },
-	{ "noipparam",	 no_argument,	    NULL, 'i' },
-	{ "option",	 required_argument, NULL, 'o' },
-	{ "pidfile",	 required_argument, NULL, 'p' },
-	{ "ppp",	 required_argument, NULL, 'e' },
-	{ "speed",	 required_argument, NULL, 's' },
-	{ "stimeout",	 required_argument, NULL, 't' },
-	{ "user",	 required_argument, NULL, OPT_USER },
-	{ "version",	 no_argument,	    NULL, 'v' },
-	{ "vrf",	 required_argument, NULL, 'V' },
-	{ NULL,		 0,		    NULL, 0 }
-};
-
-/* "+": stop at the first non-option; ":": report a missing value as ':'. */
-#define CONFIG_SHORTOPTS	"+:b:c:de:fhil:o:p:s:t:vwC:DV:nT"
 
 static int *
 config_int(struct pptpd_config *c, const struct config_kw *k)
@@ -444,6 +411,21 @@ config_set(struct pptpd_config *c, const char *keyword, const char *value,
 	return config_set_kw(c, k, value, err, errlen);
 }
 
+/* A command line option that stands for a keyword (config_cli.c). */
+int
+config_set_opt(struct pptpd_config *c, int opt, const char *arg, char *err,
+    size_t errlen)
+{
+	const struct config_kw *k;
+
+	if ((k = config_byopt(opt)) == NULL) {
+		snprintf(err, errlen, "unknown option");
+		return -1;
+	}
+	return config_set_kw(c, k, k->type == CT_FLAG ? NULL : arg, err,
+	    errlen);
+}
+
 /* Whitespace between words; '\r' so that CRLF files read as expected. */
 static int
 config_isspace(char ch)
@@ -611,111 +593,6 @@ config_parse_file(struct pptpd_config *c, const char *path, char *err,
 	return r;
 }
 
-/*
- * A getopt error as a message.  arg is the element getopt was scanning: a
- * long option if it starts with "--", else a cluster of short ones where
- * optopt names the culprit.
- */
-static void
-config_opterr(char *err, size_t errlen, int opt, const char *arg)
-{
-	char show[64];
-
-	if (arg != NULL && strncmp(arg, "--", 2) == 0) {
-		log_escape(show, sizeof(show), arg, strcspn(arg, "="));
-		if (opt == ':')
-			snprintf(err, errlen, "option %s needs a value", show);
-		else if (optopt != 0)
-			snprintf(err, errlen, "option %s takes no value", show);
-		else
-			snprintf(err, errlen, "unknown or ambiguous option %s",
-			    show);
-		return;
-	}
-	if (optopt > ' ' && optopt < 0x7f)
-		snprintf(show, sizeof(show), "-%c", optopt);
-	else
-		snprintf(show, sizeof(show), "-\\x%02x", optopt & 0xff);
-	if (opt == ':')
-		snprintf(err, errlen, "option %s needs a value", show);
-	else
-		snprintf(err, errlen, "unknown option %s", show);
-}
-
-static int
-config_cmdopt(struct pptpd_config *c, struct config_cmdline *cmd, int opt,
-    char *arg, char *err, size_t errlen)
-{
-	const struct config_kw *k;
-	char msg[256];
-
-	switch (opt) {
-	case 'c':
-		if (*arg == '\0') {
-			snprintf(err, errlen, "--conf: missing value");
-			return -1;
-		}
-		cmd->conffile = arg;
-		return 0;
-	case 'f':
-		cmd->foreground = 1;
-		return 0;
-	case 'h':
-		cmd->help = 1;
-		return 0;
-	case 'v':
-		cmd->version = 1;
-		return 0;
-	case 'n':
-		cmd->check = 1;
-		return 0;
-	case 'T':
-		cmd->dump = 1;
-		return 0;
-	}
-	if ((k = config_byopt(opt)) == NULL) {
-		snprintf(err, errlen, "unknown option");
-		return -1;
-	}
-	if (config_set_kw(c, k, k->type == CT_FLAG ? NULL : arg, msg,
-	    sizeof(msg)) != 0) {
-		snprintf(err, errlen, "command line: %s", msg);
-		return -1;
-	}
-	return 0;
-}
-
-int
-config_parse_argv(struct pptpd_config *c, struct config_cmdline *cmd,
-    int argc, char **argv, char *err, size_t errlen)
-{
-	char show[96];
-	int opt, at;
-
-	optind = 0;		/* glibc: start afresh, so we can be re-called */
-	opterr = 0;		/* our messages, not getopt's */
-	for (;;) {
-		at = optind > 0 ? optind : 1;
-		opt = getopt_long(argc, argv, CONFIG_SHORTOPTS,
-		    config_longopts, NULL);
-		if (opt == -1)
-			break;
-		if (opt == '?' || opt == ':') {
-			config_opterr(err, errlen, opt, at < argc ? argv[at] :
-			    NULL);
-			return -1;
-		}
-		if (config_cmdopt(c, cmd, opt, optarg, err, errlen) != 0)
-			return -1;
-	}
-	if (optind < argc) {
-		snprintf(err, errlen, "unexpected argument '%s'",
-		    config_show(show, sizeof(show), argv[optind]));
-		return -1;
-	}
-	return 0;
-}
-
 int
 config_merge(struct pptpd_config *dst, const struct pptpd_config *src)
 {
@@ -814,41 +691,4 @@ config_dump(const struct pptpd_config *c, FILE *fp)
 		}
 	}
 	return fflush(fp) == 0 && !ferror(fp) ? 0 : -1;
-}
-
-void
-config_usage(FILE *fp)
-{
-	fprintf(fp,
-	    "usage: pptpd [options]\n"
-	    "  -b, --bcrelay IFACE     relay broadcasts from IFACE to clients\n"
-	    "  -c, --conf FILE         configuration file (default "
-	    PPTPD_CONF_PATH ")\n"
-	    "  -C, --connections N     at most N concurrent connections "
-	    "(default %d)\n"
-	    "  -d, --debug             debug logging\n"
-	    "  -D, --delegate          let pppd allocate the addresses\n"
-	    "  -e, --ppp PROGRAM       run PROGRAM instead of " PPPD_PATH "\n"
-	    "  -f, --fg                stay in the foreground, log to stderr\n"
-	    "  -h, --help              this text\n"
-	    "  -i, --noipparam         do not pass ipparam CLIENTIP to pppd\n"
-	    "  -l, --listen ADDR       address to listen on (default all)\n"
-	    "  -n, --check             check the configuration and exit\n"
-	    "  -o, --option FILE       pppd options file\n"
-	    "  -p, --pidfile FILE      pid file (default " PPTPD_PID_PATH ")\n"
-	    "  -s, --speed BAUD        speed passed to pppd (default "
-	    CONFIG_DEF_SPEED ")\n"
-	    "  -t, --stimeout SECONDS  time allowed for call setup "
-	    "(default %d)\n"
-	    "  -T, --dump-config       print the effective configuration\n"
-	    "  -v, --version           print the version\n"
-	    "  -V, --vrf NAME          bind sockets to VRF device NAME\n"
-	    "  -w, --logwtmp           record connections in wtmp\n"
-	    "      --keepalive SECONDS echo interval and wait (default %d)\n"
-	    "      --maxhalfopen N     connections per source address in "
-	    "setup (default %d)\n"
-	    "      --user NAME         user pptpctrl runs as (default "
-	    CONFIG_DEF_USER ")\n",
-	    CONFIG_DEF_CONNECTIONS, CONFIG_DEF_STIMEOUT, CONFIG_DEF_KEEPALIVE,
-	    CONFIG_DEF_MAXHALFOPEN);
 }

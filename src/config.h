@@ -76,12 +76,18 @@ struct config_cmdline {
 	int		 version;	/* -v */
 };
 
+/* Codes of the long-only options (config_cli.c) in the keyword table. */
+enum { CONFIG_OPT_USER = 256, CONFIG_OPT_KEEPALIVE, CONFIG_OPT_MAXHALFOPEN };
+
 /* Overwrites the struct: call it on a fresh or config_free'd one. */
 void	config_defaults(struct pptpd_config *);
 /* Frees what the struct owns and zeroes it; safe to call twice. */
 void	config_free(struct pptpd_config *);
 /* Set one keyword from its text value; err gets a message without location. */
 int	config_set(struct pptpd_config *, const char *keyword, const char *value,
+	    char *err, size_t errlen);
+/* Set the keyword a command line option (getopt code) stands for. */
+int	config_set_opt(struct pptpd_config *, int opt, const char *arg,
 	    char *err, size_t errlen);
 /* Parse a whole file's text; errors name "NAME:LINE: message". */
 int	config_parse_buf(struct pptpd_config *, const char *name,
