@@ -37,9 +37,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
 #include <ifaddrs.h>
-#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
 #include <linux/netlink.h>
@@ -47,7 +45,6 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <pwd.h>
 #include <regex.h>
 #include <signal.h>
 #include <stddef.h>
@@ -55,10 +52,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "bcrelay.h"
+#include "bcrsock.h"
 #include "buf.h"
 #include "log.h"
 #include "util.h"
@@ -537,99 +534,6 @@ bcr_sig(int sig)
 		bcr_quit = 1;
 }
 
-static void
-bcr_open_rx(void)
-{
-	/*
-	 * Classic BPF over the network header (SOCK_DGRAM): accept IPv4
-	 * packets whose protocol is UDP, so the rest of the LAN's traffic
-	 * never wakes us up.  Everything else is checked in bcr_parse().
-	 */
-	static struct sock_filter code[] = {
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
-		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xf0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x40, 0, 3),
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, 0x40000),
-		BPF_STMT(BPF_RET | BPF_K, 0),
-	};
-	struct sock_fprog prog = { (unsigned short)nitems(code), code };
-	int on = 1;
-
-	/* Protocol 0: nothing is queued before the filter and the bind. */
-	bcr.rxfd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (bcr.rxfd == -1)
-		fatal("packet socket");
-	if (setsockopt(bcr.rxfd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
-	    sizeof(prog)) == -1)
-		fatal("SO_ATTACH_FILTER");
-	if (setsockopt(bcr.rxfd, SOL_PACKET, PACKET_AUXDATA, &on,
-	    sizeof(on)) == -1)
-		fatal("PACKET_AUXDATA");
-}
-
-static void
-bcr_open_tx(void)
-{
-	int on = 1;
-
-	/* IPPROTO_RAW implies IP_HDRINCL: we write the whole IP header. */
-	bcr.txfd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
-	if (bcr.txfd == -1)
-		fatal("raw socket");
-	if (setsockopt(bcr.txfd, SOL_SOCKET, SO_BROADCAST, &on,
-	    sizeof(on)) == -1)
-		fatal("SO_BROADCAST");
-}
-
-static void
-bcr_open_nl(void)
-{
-	struct sockaddr_nl snl;
-	int sz = 1 << 20;
-
-	bcr.nlfd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (bcr.nlfd == -1) {
-		bcr_warn("netlink socket; rescanning every %d ms",
-		    BCR_RESCAN_NONL_MS);
-		return;
-	}
-	(void)setsockopt(bcr.nlfd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	memset(&snl, 0, sizeof(snl));
-	snl.nl_family = AF_NETLINK;
-	snl.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR;
-	if (bind(bcr.nlfd, (struct sockaddr *)&snl, sizeof(snl)) == -1) {
-		bcr_warn("netlink bind; rescanning every %d ms",
-		    BCR_RESCAN_NONL_MS);
-		close(bcr.nlfd);
-		bcr.nlfd = -1;
-	}
-}
-
-/*
- * The sockets are open and need no privilege from now on (AF_PACKET
- * rebinds and raw sends are not checked again), so give root up.
- */
-static void
-bcr_drop_root(void)
-{
-	struct passwd *pw;
-
-	if (geteuid() != 0)
-		return;
-	if ((pw = getpwnam(BCR_NOBODY)) == NULL) {
-		bcr_warnx("no user %s; keeping root", BCR_NOBODY);
-		return;
-	}
-	if (setgroups(0, NULL) == -1 || setresgid(pw->pw_gid, pw->pw_gid,
-	    pw->pw_gid) == -1 || setresuid(pw->pw_uid, pw->pw_uid,
-	    pw->pw_uid) == -1)
-		fatal("dropping root to %s", BCR_NOBODY);
-	/* Not ptrace-able by other processes of that user (pptpctrl). */
-	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-}
-
 static int
 bcr_add_ipsec(const char *arg)
 {
@@ -702,6 +606,7 @@ main(int argc, char *argv[])
 	};
 	struct sigaction sa;
 	struct pollfd pfd[2];
+	const char *what;
 	uint64_t now;
 	int ch, daemonize = 0, debug = 0, to_stderr = 0, nfds, timeout;
 
@@ -759,15 +664,18 @@ main(int argc, char *argv[])
 	if (if_nametoindex(bcr.ifin) == 0)
 		fatalx("incoming interface %s does not exist", bcr.ifin);
 
-	bcr_open_rx();
-	bcr_open_tx();
-	bcr_open_nl();
+	bcr.rxfd = bcrsock_rx();
+	bcr.txfd = bcrsock_tx();
+	if ((bcr.nlfd = bcrsock_nl(&what)) == -1)
+		bcr_warn("%s; rescanning every %d ms", what,
+		    BCR_RESCAN_NONL_MS);
 
 	/* Errors above reach the exit status; from here on we run. */
 	if (daemonize && daemon(0, 0) == -1)
 		fatal("daemon");
 	log_init("bcrelay", to_stderr, debug);
-	bcr_drop_root();
+	if (bcrsock_drop_root(BCR_NOBODY) != 0)
+		bcr_warnx("no user %s; keeping root", BCR_NOBODY);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = bcr_sig;
