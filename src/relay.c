@@ -56,6 +56,7 @@ struct relay {
 	uint64_t	 t_call;
 	uint64_t	 now;		/* read once per wake-up, after epoll */
 	size_t		 cinlen, coutlen, ptyqlen;
+	size_t		 ptyqoff;	/* ptyq holds [ptyqoff, +ptyqlen) */
 	struct grewin	 win;
 	struct hdlc_dec	 dec;
 	struct hdlc_enc	 enc;
@@ -134,7 +135,7 @@ hangup(struct relay *r, const char *why)
 		ev_want(r, EV_PTY, -1, 0);
 		close(r->pty);
 		r->pty = -1;
-		r->ptyqlen = 0;
+		r->ptyqlen = r->ptyqoff = 0;
 		r->t_pppd = r->now + PPPD_WAIT_MS;
 	}
 	r->call_up = 0;
@@ -239,8 +240,13 @@ pty_queue(struct relay *r, const uint8_t *p, size_t len)
 		r->pty_drop++;		/* pppd is slow: drop, never block */
 		return;
 	}
-	n = hdlc_encode(&r->enc, p, len, r->ptyq + r->ptyqlen,
-	    sizeof(r->ptyq) - r->ptyqlen);
+	/* Move what pppd has not taken yet only when the tail is short. */
+	if (sizeof(r->ptyq) - r->ptyqoff - r->ptyqlen < HDLC_ENC_MAX(len)) {
+		memmove(r->ptyq, r->ptyq + r->ptyqoff, r->ptyqlen);
+		r->ptyqoff = 0;
+	}
+	n = hdlc_encode(&r->enc, p, len, r->ptyq + r->ptyqoff + r->ptyqlen,
+	    sizeof(r->ptyq) - r->ptyqoff - r->ptyqlen);
 	r->ptyqlen += n;
 }
 
@@ -251,14 +257,15 @@ pty_flush(struct relay *r)
 
 	if (r->pty < 0 || r->ptyqlen == 0)
 		return;
-	n = write(r->pty, r->ptyq, r->ptyqlen);
+	n = write(r->pty, r->ptyq + r->ptyqoff, r->ptyqlen);
 	if (n == -1) {
 		if (errno != EAGAIN && errno != EINTR)
-			r->ptyqlen = 0;
+			r->ptyqlen = r->ptyqoff = 0;
 		return;
 	}
-	memmove(r->ptyq, r->ptyq + n, r->ptyqlen - (size_t)n);
+	/* A partial write (the pty takes what fits) moves no bytes. */
 	r->ptyqlen -= (size_t)n;
+	r->ptyqoff = r->ptyqlen ? r->ptyqoff + (size_t)n : 0;
 }
 
 /*
