@@ -29,33 +29,13 @@
 #define LGC_WINDOW	64	/* our Packet Recv. Window Size */
 
 static void
-lgc_put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-lgc_put32(uint8_t *p, uint32_t v)
-{
-	lgc_put16(p, (uint16_t)(v >> 16));
-	lgc_put16(p + 2, (uint16_t)v);
-}
-
-static uint16_t
-lgc_get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void
 lgc_header(uint8_t *m, uint16_t len, uint16_t type)
 {
 	memset(m, 0, len);
-	lgc_put16(m, len);
-	lgc_put16(m + 2, 1);		/* Control Message */
-	lgc_put32(m + 4, LGC_MAGIC);
-	lgc_put16(m + 8, type);
+	lg_put16(m, len);
+	lg_put16(m + 2, 1);		/* Control Message */
+	lg_put32(m + 4, LGC_MAGIC);
+	lg_put16(m + 8, type);
 }
 
 static int
@@ -74,9 +54,9 @@ lgc_send_sccrq(struct lg_conn *c)
 	uint8_t	 m[156];
 
 	lgc_header(m, sizeof(m), LGC_SCCRQ);
-	lgc_put16(m + 12, 0x0100);	/* protocol version 1.0 */
-	lgc_put32(m + 16, 1);		/* framing: async */
-	lgc_put32(m + 20, 1);		/* bearer: analog */
+	lg_put16(m + 12, 0x0100);	/* protocol version 1.0 */
+	lg_put32(m + 16, 1);		/* framing: async */
+	lg_put32(m + 20, 1);		/* bearer: analog */
 	memcpy(m + 28, "loadgen", 7);
 	memcpy(m + 92, "pptpd bench", 11);
 	return lgc_send(c, m, sizeof(m));
@@ -88,13 +68,13 @@ lgc_send_ocrq(struct lg_conn *c)
 	uint8_t	 m[168];
 
 	lgc_header(m, sizeof(m), LGC_OCRQ);
-	lgc_put16(m + 12, c->cid);
-	lgc_put16(m + 14, c->cid);		/* call serial number */
-	lgc_put32(m + 16, 300);			/* minimum bps */
-	lgc_put32(m + 20, 100000000);		/* maximum bps */
-	lgc_put32(m + 24, 3);			/* bearer: any */
-	lgc_put32(m + 28, 3);			/* framing: any */
-	lgc_put16(m + 32, LGC_WINDOW);
+	lg_put16(m + 12, c->cid);
+	lg_put16(m + 14, c->cid);		/* call serial number */
+	lg_put32(m + 16, 300);			/* minimum bps */
+	lg_put32(m + 20, 100000000);		/* maximum bps */
+	lg_put32(m + 24, 3);			/* bearer: any */
+	lg_put32(m + 28, 3);			/* framing: any */
+	lg_put16(m + 32, LGC_WINDOW);
 	return lgc_send(c, m, sizeof(m));
 }
 
@@ -177,7 +157,7 @@ lgc_connected(struct lg_conn *c, int epfd)
 static enum lg_cstate
 lgc_message(struct lg_conn *c, const uint8_t *m, size_t len, uint64_t now)
 {
-	uint16_t type = lgc_get16(m + 8);
+	uint16_t type = lg_get16(m + 8);
 
 	switch (type) {
 	case LGC_SCCRP:
@@ -189,9 +169,9 @@ lgc_message(struct lg_conn *c, const uint8_t *m, size_t len, uint64_t now)
 	case LGC_OCRP:
 		if (c->state != LG_C_WAIT_OCRP)
 			return c->state;
-		if (len < 32 || m[16] != 1 || lgc_get16(m + 14) != c->cid)
+		if (len < 32 || m[16] != 1 || lg_get16(m + 14) != c->cid)
 			return LG_C_FAILED;
-		c->peer_cid = lgc_get16(m + 12);
+		c->peer_cid = lg_get16(m + 12);
 		c->t_up = now;
 		return LG_C_UP;
 	case LGC_ECHORQ:
@@ -220,7 +200,7 @@ lgc_read(struct lg_conn *c, uint64_t now)
 		return st;
 	c->rlen += (size_t)n;
 	while (c->rlen - off >= 12 && st != LG_C_FAILED && st != LG_C_DOWN) {
-		mlen = lgc_get16(c->rbuf + off);
+		mlen = lg_get16(c->rbuf + off);
 		if (mlen < 12 || mlen > sizeof(c->rbuf))
 			return st == LG_C_UP ? LG_C_DOWN : LG_C_FAILED;
 		if (c->rlen - off < mlen)

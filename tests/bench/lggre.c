@@ -29,32 +29,6 @@
 
 static const uint8_t lggre_magic[4] = { 'P', 'B', 'L', 'G' };
 
-static void
-lggre_put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-lggre_put32(uint8_t *p, uint32_t v)
-{
-	lggre_put16(p, (uint16_t)(v >> 16));
-	lggre_put16(p + 2, (uint16_t)v);
-}
-
-static uint16_t
-lggre_get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-lggre_get32(const uint8_t *p)
-{
-	return (uint32_t)lggre_get16(p) << 16 | lggre_get16(p + 2);
-}
-
 /* RFC 1982-style serial comparison: a after b (RFC 2637 4.1 wraps at 2^32). */
 static int
 lggre_seq_after(uint32_t a, uint32_t b)
@@ -97,12 +71,42 @@ lggre_template(struct lg *lg)
 	memcpy(lg->tmpl + 4, lggre_magic, 4);
 }
 
+/*
+ * The batch's message headers, once: sendmmsg writes back only msg_len,
+ * so per packet just the length and the source address change.
+ */
+static void
+lggre_tx_init(struct lg_tx *tx)
+{
+	struct cmsghdr *cm;
+	struct msghdr *mh;
+	int	 i;
+
+	memset(tx->mh, 0, sizeof(tx->mh));
+	for (i = 0; i < LG_BATCH; i++) {
+		tx->iov[i].iov_base = tx->buf[i];
+		mh = &tx->mh[i].msg_hdr;
+		mh->msg_name = &tx->dst;
+		mh->msg_namelen = sizeof(tx->dst);
+		mh->msg_iov = &tx->iov[i];
+		mh->msg_iovlen = 1;
+		mh->msg_control = tx->cm[i].b;
+		mh->msg_controllen = sizeof(tx->cm[i].b);
+		memset(tx->cm[i].b, 0, sizeof(tx->cm[i].b));
+		cm = CMSG_FIRSTHDR(mh);
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
+	}
+}
+
 int
 lggre_open(struct lg *lg)
 {
 	int	 sz = 32 * 1024 * 1024, one = 1;
 
 	lggre_template(lg);
+	lggre_tx_init(&lg->tx);
 	lg->raw = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_GRE);
 	if (lg->raw == -1) {
 		perror("loadgen: raw GRE socket (needs root)");
@@ -145,13 +149,13 @@ lggre_header(struct lg_conn *c, uint8_t *h, uint16_t plen)
 {
 	h[0] = 0x30;				/* K, S */
 	h[1] = c->have_ack ? 0x81 : 0x01;	/* A, version 1 */
-	lggre_put16(h + 2, LG_GRE_PROTO);
-	lggre_put16(h + 4, plen);
-	lggre_put16(h + 6, c->peer_cid);
-	lggre_put32(h + 8, c->seq++);
+	lg_put16(h + 2, LG_GRE_PROTO);
+	lg_put16(h + 4, plen);
+	lg_put16(h + 6, c->peer_cid);
+	lg_put32(h + 8, c->seq++);
 	if (!c->have_ack)
 		return 12;
-	lggre_put32(h + 12, c->ack);
+	lg_put32(h + 12, c->ack);
 	return 16;
 }
 
@@ -160,24 +164,9 @@ lggre_tx_prepare(struct lg *lg, struct lg_conn *c, size_t len)
 {
 	struct lg_tx *tx = &lg->tx;
 	struct in_pktinfo *pi;
-	struct cmsghdr *cm;
-	struct msghdr *mh = &tx->mh[tx->n].msg_hdr;
 
-	tx->iov[tx->n].iov_base = tx->buf[tx->n];
 	tx->iov[tx->n].iov_len = len;
-	memset(mh, 0, sizeof(*mh));
-	mh->msg_name = &tx->dst;
-	mh->msg_namelen = sizeof(tx->dst);
-	mh->msg_iov = &tx->iov[tx->n];
-	mh->msg_iovlen = 1;
-	mh->msg_control = tx->cm[tx->n].b;
-	mh->msg_controllen = sizeof(tx->cm[tx->n].b);
-	cm = CMSG_FIRSTHDR(mh);
-	cm->cmsg_level = IPPROTO_IP;
-	cm->cmsg_type = IP_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(*pi));
-	pi = (struct in_pktinfo *)(void *)CMSG_DATA(cm);
-	memset(pi, 0, sizeof(*pi));
+	pi = (struct in_pktinfo *)(void *)CMSG_DATA(&tx->cm[tx->n].align);
 	pi->ipi_spec_dst = c->src;		/* our source address */
 	if (++tx->n == LG_BATCH)
 		lggre_flush(lg);
@@ -198,11 +187,11 @@ lggre_send(struct lg *lg, struct lg_conn *c, int slot)
 	s->sent_ns = lg->now;
 	s->busy = 1;
 	c->busy++;
-	lggre_put32(p + hl + 8, (uint32_t)c->idx);
-	lggre_put16(p + hl + 12, (uint16_t)slot);
-	lggre_put32(p + hl + 16, s->tag);
-	lggre_put32(p + hl + 24, (uint32_t)(lg->now >> 32));
-	lggre_put32(p + hl + 28, (uint32_t)lg->now);
+	lg_put32(p + hl + 8, (uint32_t)c->idx);
+	lg_put16(p + hl + 12, (uint16_t)slot);
+	lg_put32(p + hl + 16, s->tag);
+	lg_put32(p + hl + 24, (uint32_t)(lg->now >> 32));
+	lg_put32(p + hl + 28, (uint32_t)lg->now);
 	lg->k.sent++;
 	lggre_tx_prepare(lg, c, hl + size);
 }
@@ -250,9 +239,9 @@ lggre_payload(struct lg *lg, struct lg_conn *c, const uint8_t *p, uint16_t plen)
 		lg->k.other++;		/* echoppp's LCP frame, or anything else */
 		return;
 	}
-	idx = lggre_get32(p + 8);
-	slot = lggre_get16(p + 12);
-	tag = lggre_get32(p + 16);
+	idx = lg_get32(p + 8);
+	slot = lg_get16(p + 12);
+	tag = lg_get32(p + 16);
 	if (idx != (uint32_t)c->idx) {
 		lg->k.misrouted++;	/* another call's packet under our key */
 		return;
@@ -267,7 +256,7 @@ lggre_payload(struct lg *lg, struct lg_conn *c, const uint8_t *p, uint16_t plen)
 	lg->k.echoed++;
 	lg->k.bytes += plen;
 	if (lg->phase == LG_P_WINDOW)
-		lggre_rtt(lg, (uint64_t)lggre_get32(p + 24) << 32 | lggre_get32(p + 28));
+		lggre_rtt(lg, (uint64_t)lg_get32(p + 24) << 32 | lg_get32(p + 28));
 	if (lggre_sending_phase(lg) && c->sending)
 		lggre_send(lg, c, slot);
 }
@@ -294,12 +283,12 @@ lggre_rx(struct lg *lg, const uint8_t *pkt, size_t len)
 	pkt += ihl;
 	len -= ihl;
 	if (!(pkt[0] & 0x20) || (pkt[1] & 0x07) != 1 ||
-	    lggre_get16(pkt + 2) != LG_GRE_PROTO) {
+	    lg_get16(pkt + 2) != LG_GRE_PROTO) {
 		lg->k.stray++;
 		return;
 	}
-	plen = lggre_get16(pkt + 4);
-	cid = lggre_get16(pkt + 6);
+	plen = lg_get16(pkt + 4);
+	cid = lg_get16(pkt + 6);
 	has_seq = pkt[0] & 0x10;
 	off = 8 + (has_seq ? 4 : 0) + ((pkt[1] & 0x80) ? 4 : 0);
 	if (cid == 0 || cid > lg->o.n || len < off + plen) {
@@ -315,7 +304,7 @@ lggre_rx(struct lg *lg, const uint8_t *pkt, size_t len)
 	}
 	c->got_gre = 1;
 	if (has_seq) {
-		seq = lggre_get32(pkt + 8);
+		seq = lg_get32(pkt + 8);
 		if (!c->have_ack || lggre_seq_after(seq, c->ack))
 			c->ack = seq;
 		c->have_ack = 1;
@@ -331,18 +320,19 @@ void
 lggre_read(struct lg *lg)
 {
 	static uint8_t bufs[LG_BATCH][LG_PKTSZ];
-	struct mmsghdr mh[LG_BATCH];
-	struct iovec iov[LG_BATCH];
+	static struct mmsghdr mh[LG_BATCH];
+	static struct iovec iov[LG_BATCH];
 	int	 i, n, rounds;
 
-	for (rounds = 0; rounds < 16; rounds++) {
-		memset(mh, 0, sizeof(mh));
+	/* Once: recvmmsg changes only msg_len and msg_flags. */
+	if (iov[0].iov_base == NULL)
 		for (i = 0; i < LG_BATCH; i++) {
 			iov[i].iov_base = bufs[i];
 			iov[i].iov_len = sizeof(bufs[i]);
 			mh[i].msg_hdr.msg_iov = &iov[i];
 			mh[i].msg_hdr.msg_iovlen = 1;
 		}
+	for (rounds = 0; rounds < 16; rounds++) {
 		n = recvmmsg(lg->raw, mh, LG_BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			return;

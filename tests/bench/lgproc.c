@@ -144,12 +144,14 @@ lgproc_mark(struct lgproc_tab *t, pid_t root)
 	}
 }
 
+/* The live processes of root's tree (none if root is gone). */
 static int
 lgproc_scan(pid_t root, struct lgproc_tab *t)
 {
 	struct lgproc_ent e;
 	struct dirent *de;
 	DIR	*d;
+	size_t	 i, n = 0;
 
 	memset(t, 0, sizeof(*t));
 	d = opendir("/proc");
@@ -169,7 +171,17 @@ lgproc_scan(pid_t root, struct lgproc_tab *t)
 	}
 	closedir(d);
 	lgproc_mark(t, root);
+	for (i = 0; i < t->n; i++)
+		if (t->v[i].intree)
+			t->v[n++] = t->v[i];
+	t->n = n;
 	return 0;
+}
+
+static int
+lgproc_is_stub(const struct lgproc_ent *e, const char *stub)
+{
+	return stub != NULL && strcmp(e->comm, stub) == 0;
 }
 
 static int
@@ -248,11 +260,9 @@ lgproc_cpu(pid_t root, const char *stub, struct lgproc_cpu *c)
 	if (lgproc_scan(root, &t) == -1)
 		return -1;
 	for (i = 0; i < t.n; i++) {
-		if (!t.v[i].intree)
-			continue;
 		if (t.v[i].pid == root)
 			c->alive = 1;
-		if (stub != NULL && strcmp(t.v[i].comm, stub) == 0) {
+		if (lgproc_is_stub(&t.v[i], stub)) {
 			c->stub_ns += lgproc_ent_ns(&t.v[i]);
 			c->nstub++;
 		} else {
@@ -292,9 +302,7 @@ lgproc_mem(pid_t root, const char *stub, struct lgproc_mem *m)
 	if (lgproc_scan(root, &t) == -1)
 		return -1;
 	for (i = 0; i < t.n; i++) {
-		if (!t.v[i].intree)
-			continue;
-		if (stub != NULL && strcmp(t.v[i].comm, stub) == 0) {
+		if (lgproc_is_stub(&t.v[i], stub)) {
 			m->nstub++;
 			continue;
 		}

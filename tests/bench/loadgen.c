@@ -330,6 +330,7 @@ static void
 lg_tick(struct lg *lg)
 {
 	double	 in = (double)(lg->now - lg->t_phase) / LG_NS;
+	int	 out;
 
 	if (lg->phase == LG_P_SETUP) {
 		lg_tick_setup(lg);
@@ -350,8 +351,9 @@ lg_tick(struct lg *lg)
 			lg_phase(lg, LG_P_DRAIN);
 		}
 	} else if (lg->phase == LG_P_DRAIN) {
-		if (lg_outstanding(lg) == 0 || in >= lg->o.drain) {
-			lg->k.lost += (uint64_t)lg_outstanding(lg);
+		out = lg_outstanding(lg);
+		if (out == 0 || in >= lg->o.drain) {
+			lg->k.lost += (uint64_t)out;
 			lg_phase(lg, LG_P_DONE);
 		}
 	}

@@ -124,6 +124,33 @@ struct lg {
 	int		 aborted;
 };
 
+/* Big-endian (network order) fields of PPTP and GRE headers. */
+static inline void
+lg_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void
+lg_put32(uint8_t *p, uint32_t v)
+{
+	lg_put16(p, (uint16_t)(v >> 16));
+	lg_put16(p + 2, (uint16_t)v);
+}
+
+static inline uint16_t
+lg_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+lg_get32(const uint8_t *p)
+{
+	return (uint32_t)lg_get16(p) << 16 | lg_get16(p + 2);
+}
+
 /* lgctrl.c */
 int	lgctrl_start(struct lg_conn *, struct in_addr server, uint16_t port,
 	    int epfd, uint64_t now);
