@@ -103,18 +103,6 @@ def vrf_supported():
     return True
 
 
-def listeners(port=PORT):
-    """Local addresses of TCP sockets listening on port."""
-    out = []
-    with open('/proc/net/tcp') as f:
-        for line in f.readlines()[1:]:
-            w = line.split()
-            a, p = w[1].split(':')
-            if w[3] == '0A' and int(p, 16) == port:
-                out.append(socket.inet_ntoa(struct.pack('<I', int(a, 16))))
-    return out
-
-
 def refused(addr, port=PORT):
     s = socket.socket()
     s.settimeout(2.0)
@@ -196,6 +184,18 @@ def no_resource(c, call_id):
         return m
     except (Closed, OSError) as e:
         return 'connection ended: %s' % e
+
+
+def check_no_resource(env, srv, src, call_id, what):
+    """The call from src (what: which call, beyond which limit) gets OCRP
+    No-Resource and no pppd."""
+    m = no_resource(env.ctrl(src), call_id)
+    check(isinstance(m, Msg) and m.type == OCRP and m.result == 2 and
+          m.error == 4, '%s: %r, want OCRP result 2 error 4 (No-Resource)',
+          what, m)
+    time.sleep(0.3)
+    check(not [r for r in srv.records() if src in r.argv],
+          'pppd started for the %s', what)
 
 
 # --------------------------------------------------------- a relay check
@@ -310,8 +310,8 @@ def case_every_keyword(env):
           got, srv.pid)
 
     # listen
-    check(listeners() == ['127.0.0.1'], 'listening on %r, want only '
-          '127.0.0.1', listeners())
+    check(listen_addrs() == ['127.0.0.1'], 'listening on %r, want only '
+          '127.0.0.1', listen_addrs())
     check(refused('127.0.0.9'), 'a connection to 127.0.0.9:1723 was '
           'accepted with listen 127.0.0.1')
 
@@ -434,14 +434,8 @@ def case_every_keyword(env):
     want = {'10.0.0.%d:10.0.1.%d' % (i, i) for i in (1, 2, 3)}
     check(set(pairs) == want, 'address pairs %r, want %r', pairs,
           sorted(want))
-    c4 = env.ctrl('127.0.0.5')
-    m = no_resource(c4, 14)
-    check(isinstance(m, Msg) and m.type == OCRP and m.result == 2 and
-          m.error == 4, 'fourth call with connections 3: %r, want OCRP '
-          'result 2 error 4 (No-Resource)', m)
-    time.sleep(0.3)
-    check(not [r for r in srv.records() if '127.0.0.5' in r.argv],
-          'pppd started for a call beyond connections 3')
+    check_no_resource(env, srv, '127.0.0.5', 14,
+                      'fourth call with connections 3')
 
     # second Echo-Request 2 s after our reply; unanswered, the call ends.
     others = (c2, c3)
@@ -497,14 +491,8 @@ def case_delegate(env):
                 'remotenumber', ip]
         check(r.argv[1:] == want, 'delegate: argv %r, want %r', r.argv[1:],
               want)
-    c3 = env.ctrl('127.0.0.4')
-    m = no_resource(c3, 3)
-    check(isinstance(m, Msg) and m.type == OCRP and m.result == 2 and
-          m.error == 4, 'third call with delegate and connections 2: %r, '
-          'want OCRP result 2 error 4 (No-Resource)', m)
-    time.sleep(0.3)
-    check(not [r for r in srv.records() if '127.0.0.4' in r.argv],
-          'pppd started beyond connections 2 with delegate')
+    check_no_resource(env, srv, '127.0.0.4', 3,
+                      'third call with delegate and connections 2')
     check(not debug_lines(srv.log()), 'debug lines without debug:\n%s',
           srv.log()[-2000:])
     c1.send(ppp_frame(3))

@@ -31,6 +31,16 @@ def up_call(env, srv, src='127.0.0.2', call_id=0x1234, **kw):
     return c, p
 
 
+def recv_until_quiet(c):
+    """Every data packet the server sends on c until it is quiet for 1 s."""
+    got = []
+    while True:
+        p = c.recv(1.0)
+        if p is None:
+            return got
+        got.append(p)
+
+
 def case_sccrp_ocrp_fields(env):
     srv = env.server()
     c = env.ctrl('127.0.0.2')
@@ -226,12 +236,7 @@ def case_pppd_to_client_no_acks(env):
     srv = env.server(fake=['fake-mode sink', 'fake-send-lcp',
                            'fake-send-delay 0.3', 'fake-send-burst 300 200'])
     c, _ = up_call(env, srv)
-    got = []
-    while True:
-        p = c.recv(1.0)
-        if p is None:
-            break
-        got.append(p)
+    got = recv_until_quiet(c)
     check(len(got) == 300, 'client received %d of 300 frames without '
           'acking', len(got))
     rec = srv.record_for('127.0.0.2')
@@ -257,12 +262,7 @@ def case_pppd_framing(env):
     # The last two frames again, without escaping control characters.
     c = env.call(srv, src='127.0.0.2', call_id=0x1234)
     c.setup()
-    got = []
-    while True:
-        p = c.recv(1.0)
-        if p is None:
-            break
-        got.append(p)
+    got = recv_until_quiet(c)
     want = [LCP_CONFREQ, b'\xff\x03\x00\x21' + ctl, big]
     check([p.payload for p in got] == want, 'client got %r, pppd sent '
           '%r (bad FCS frame must be dropped)',

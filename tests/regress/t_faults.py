@@ -23,9 +23,7 @@ FAKE = ['fake-mode echo', 'fake-send-lcp']
 
 def up_call(env, srv, src='127.0.0.2', call_id=0x3131):
     c = env.call(srv, src=src, call_id=call_id)
-    c.setup()
-    p = c.recv(5.0)
-    check(p is not None and p.payload == LCP_CONFREQ, 'pppd not up: %r', p)
+    p = c.bring_up()
     return c, srv.record_for(src), p
 
 
@@ -139,6 +137,18 @@ def case_pppd_killed_mid_session(env):
     up_call(env, srv, '127.0.0.3')
 
 
+def call_without_pppd(env, src, what):
+    """OCRQ from src while pppd cannot run: an OCRP error, or a CDN or
+    StopCCRQ after an OCRP that said connected."""
+    c = env.ctrl(src)
+    c.start()
+    c.send_msg(OCRQ, call_id=1)
+    m = c.expect(OCRP)
+    if m.result == 1:
+        m2 = c.recv(4.0)
+        check(m2 is not None and m2.type in (CDN, STOPCCRQ), what, m2)
+
+
 def case_pppd_never_starts(env):
     """`ppp` names a program that cannot be executed: the client gets an
     error (OCRP error, or CDN, or StopCCRQ) and the master keeps working.
@@ -153,14 +163,8 @@ def case_pppd_never_starts(env):
         srv.start()
     except TestFailure:
         return          # refused to start with an unusable ppp: fine
-    c = env.ctrl('127.0.0.2')
-    c.start()
-    c.send_msg(OCRQ, call_id=1)
-    m = c.expect(OCRP)
-    if m.result == 1:
-        m2 = c.recv(4.0)
-        check(m2 is not None and m2.type in (CDN, STOPCCRQ),
-              'OCRP said connected but no CDN/StopCCRQ followed: %r', m2)
+    call_without_pppd(env, '127.0.0.2', 'OCRP said connected but no '
+                      'CDN/StopCCRQ followed: %r')
     check(srv.proc.poll() is None, 'master died')
     c2 = env.ctrl('127.0.0.3')
     c2.start()
@@ -172,14 +176,8 @@ def case_pppd_never_starts(env):
         srv2.start()
     except TestFailure:
         return
-    c = env.ctrl('127.0.0.4')
-    c.start()
-    c.send_msg(OCRQ, call_id=1)
-    m = c.expect(OCRP)
-    if m.result == 1:
-        m2 = c.recv(4.0)
-        check(m2 is not None and m2.type in (CDN, STOPCCRQ),
-              'no CDN/StopCCRQ for a missing pppd: %r', m2)
+    call_without_pppd(env, '127.0.0.4',
+                      'no CDN/StopCCRQ for a missing pppd: %r')
 
 
 def case_pty_blocked(env):

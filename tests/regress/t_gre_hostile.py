@@ -23,9 +23,7 @@ FAKE = ['fake-mode sink', 'fake-send-lcp']
 
 def up_call(env, srv, src='127.0.0.2', call_id=0x6161):
     c = env.call(srv, src=src, call_id=call_id)
-    c.setup()
-    p = c.recv(5.0)
-    check(p is not None and p.payload == LCP_CONFREQ, 'pppd not up: %r', p)
+    c.bring_up()
     return c, srv.record_for(src)
 
 

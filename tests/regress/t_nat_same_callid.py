@@ -14,13 +14,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from pptpc import *  # noqa: F401,F403
 
 
-def remote_of(rec):
-    for a in rec.argv:
-        if ':' in a and a[0].isdigit():
-            return a.split(':')[1]
-    return None
-
-
 def frame(tag, i):
     return b'\xff\x03\x00\x21' + tag + struct.pack('>I', i) + bytes(
         range(40))

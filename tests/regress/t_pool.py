@@ -42,13 +42,6 @@ def try_call(env, srv, src, call_id=1):
     return 'busy', c
 
 
-def remote_of(rec):
-    for a in rec.argv:
-        if ':' in a and a[0].isdigit():
-            return a.split(':')[1]
-    return None
-
-
 def case_pool_exhaustion(env):
     srv = env.server(remoteip='10.0.1.1-3')
     got, ctrls = [], []

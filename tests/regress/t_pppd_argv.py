@@ -18,15 +18,9 @@ from pptpc import *  # noqa: F401,F403
 OURS = server_kind() == 'ours'
 
 
-def one_call(env, srv, src='127.0.0.2'):
-    c = env.call(srv, src=src, call_id=1)
-    c.setup()
-    return c, srv.record_for(src)
-
-
 def case_argv_default(env):
     srv = env.server(localip='10.0.0.1', remoteip='10.0.1.7-9')
-    c, rec = one_call(env, srv)
+    c, rec = call_with_pppd(env, srv)
     check(rec.argv[0] == srv.ppp, 'argv[0] %r, want %r', rec.argv[0],
           srv.ppp)
     want = ['local', 'file', srv.optfile, '115200', '10.0.0.1:10.0.1.7',
@@ -38,8 +32,8 @@ def case_argv_pairs_and_speed(env):
     """localip list: slot i = (local[i], remote[i]); speed keyword."""
     srv = env.server(localip='10.0.0.1-3', remoteip='10.0.1.1-3',
                      conf={'speed': '38400'})
-    c1, r1 = one_call(env, srv, '127.0.0.2')
-    c2, r2 = one_call(env, srv, '127.0.0.3')
+    c1, r1 = call_with_pppd(env, srv, '127.0.0.2')
+    c2, r2 = call_with_pppd(env, srv, '127.0.0.3')
     want1 = ['local', 'file', srv.optfile, '38400', '10.0.0.1:10.0.1.1',
              'ipparam', '127.0.0.2', 'remotenumber', '127.0.0.2']
     want2 = ['local', 'file', srv.optfile, '38400', '10.0.0.2:10.0.1.2',
@@ -50,7 +44,7 @@ def case_argv_pairs_and_speed(env):
 
 def case_argv_noipparam(env):
     srv = env.server(conf={'noipparam': True}, remoteip='10.0.1.1-5')
-    c, rec = one_call(env, srv)
+    c, rec = call_with_pppd(env, srv)
     want = ['local', 'file', srv.optfile, '115200', '10.0.0.1:10.0.1.1',
             'remotenumber', '127.0.0.2']
     check(rec.argv[1:] == want, 'argv %r, want %r', rec.argv[1:], want)
@@ -58,7 +52,7 @@ def case_argv_noipparam(env):
 
 def case_argv_delegate(env):
     srv = env.server(conf={'delegate': True}, localip=None, remoteip=None)
-    c, rec = one_call(env, srv)
+    c, rec = call_with_pppd(env, srv)
     want = ['local', 'file', srv.optfile, '115200', 'ipparam', '127.0.0.2',
             'remotenumber', '127.0.0.2']
     check(rec.argv[1:] == want, 'argv %r, want %r', rec.argv[1:], want)
@@ -66,7 +60,7 @@ def case_argv_delegate(env):
 
 def case_argv_no_option(env):
     srv = env.server(option=False)
-    c, rec = one_call(env, srv)
+    c, rec = call_with_pppd(env, srv)
     want = ['local', '115200', '10.0.0.1:10.0.1.1', 'ipparam', '127.0.0.2',
             'remotenumber', '127.0.0.2']
     check(rec.argv[1:] == want, 'argv %r, want %r', rec.argv[1:], want)
@@ -74,7 +68,7 @@ def case_argv_no_option(env):
 
 def case_argv_logwtmp(env):
     srv = env.server(conf={'logwtmp': True})
-    c, rec = one_call(env, srv)
+    c, rec = call_with_pppd(env, srv)
     a = rec.argv[1:]
     check(len(a) == 13, 'argv %r: want 13 arguments after argv[0]', a)
     check(a[:7] == ['local', 'file', srv.optfile, '115200',
@@ -90,7 +84,7 @@ def case_argv_all_flags(env):
     srv = env.server(conf={'logwtmp': True, 'noipparam': True,
                            'delegate': True, 'speed': '9600'},
                      localip=None, remoteip=None)
-    c, rec = one_call(env, srv)
+    c, rec = call_with_pppd(env, srv)
     a = rec.argv[1:]
     check(len(a) == 10, 'argv %r', a)
     check(a[:4] == ['local', 'file', srv.optfile, '9600'], 'argv %r', a)
@@ -107,7 +101,7 @@ def case_fds_tty_env(env):
         srv = env.server()
     finally:
         del os.environ['PPTPC_LEAK_MARK']
-    c, rec = one_call(env, srv)
+    c, rec = call_with_pppd(env, srv)
     check(sorted(rec.fds) == [0, 1, 2], 'pppd has fds %r, want only 0 1 2',
           rec.fds)
     check(rec.fds[0].startswith('/dev/pts/') and rec.fds[0] == rec.fds[1],
@@ -140,7 +134,7 @@ def case_stderr_logged(env):
     only_ours('PoPToP discards pppd\'s stderr')
     mark = 'fakepppd-stderr-%d' % os.getpid()
     srv = env.server(fake=['fake-mode echo', 'fake-stderr ' + mark])
-    c, rec = one_call(env, srv)
+    c, rec = call_with_pppd(env, srv)
     ok = wait_for(lambda: mark in srv.log(), 3.0)
     check(ok, 'pppd stderr text %r not in the log:\n%s', mark,
           srv.log()[-2000:])
@@ -150,7 +144,7 @@ def case_exit_status_logged(env):
     only_ours()
     srv = env.server(fake=['fake-mode echo', 'fake-exit-after 0.2',
                            'fake-exit-code 19'])
-    c, rec = one_call(env, srv)
+    c, rec = call_with_pppd(env, srv)
     pat = re.compile(r'(exit|status)\D{0,30}\b19\b')
     ok = wait_for(lambda: pat.search(srv.log()), 3.0)
     check(ok, 'pppd exit status 19 not in the log:\n%s', srv.log()[-2000:])

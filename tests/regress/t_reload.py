@@ -55,18 +55,6 @@ def hup(srv, expect='reloaded', timeout=3.0):
     return srv.log()[before:]
 
 
-def pair_of(rec):
-    for a in rec.argv:
-        if ':' in a and a[0].isdigit():
-            return a
-    return None
-
-
-def remote_of(rec):
-    p = pair_of(rec)
-    return p.split(':')[1] if p else None
-
-
 def speed_of(rec):
     """The argument after `local [file OPTFILE]`."""
     a = rec.argv[1:]
@@ -136,9 +124,7 @@ def case_reload_live_call(env):
     only_ours('PoPToP exits on SIGHUP')
     srv = env.server(localip='10.0.0.1', remoteip='10.0.1.1-5',
                      conf={'speed': '38400', 'user': 'nobody'})
-    c1 = env.call(srv, src='127.0.0.2', call_id=21)
-    c1.setup()
-    r1 = srv.record_for('127.0.0.2')
+    c1, r1 = call_with_pppd(env, srv, '127.0.0.2', 21)
     check(in_pool(remote_of(r1), '10.0.1', 1, 5), 'first call got %r, want '
           'an address of 10.0.1.1-5', pair_of(r1))
     check(speed_of(r1) == '38400', 'first call speed %r', speed_of(r1))
@@ -171,9 +157,7 @@ def case_reload_live_call(env):
 
     # A new call: pool B, new speed, new user, debug on.
     before = len(srv.log())
-    c2 = env.call(srv, src='127.0.0.3', call_id=22)
-    c2.setup()
-    r2 = srv.record_for('127.0.0.3')
+    c2, r2 = call_with_pppd(env, srv, '127.0.0.3', 22)
     check(in_pool(remote_of(r2), '10.0.2', 1, 5), 'call after the reload got '
           '%r, want an address of the new pool 10.0.2.1-5', pair_of(r2))
     check(speed_of(r2) == '57600', 'call after the reload: speed %r, want '
@@ -233,9 +217,7 @@ def case_reload_bad_file(env):
     only_ours('PoPToP exits on SIGHUP')
     srv = env.server(localip='10.0.0.1', remoteip='10.0.1.1-5',
                      conf={'speed': '38400'})
-    c1 = env.call(srv, src='127.0.0.2', call_id=1)
-    c1.setup()
-    r1 = srv.record_for('127.0.0.2')
+    c1, r1 = call_with_pppd(env, srv, '127.0.0.2', 1)
     good = list(srv.conf_lines)
 
     # 1. a syntax error: unknown keyword on a known line
@@ -268,9 +250,7 @@ def case_reload_bad_file(env):
           'file:\n%s', text)
 
     # Old settings in effect: pool A, speed 38400, the live call untouched.
-    c2 = env.call(srv, src='127.0.0.3', call_id=2)
-    c2.setup()
-    r2 = srv.record_for('127.0.0.3')
+    c2, r2 = call_with_pppd(env, srv, '127.0.0.3', 2)
     check(in_pool(remote_of(r2), '10.0.1', 1, 5) and speed_of(r2) == '38400',
           'call after rejected reloads: %r, want pool 10.0.1.1-5 and speed '
           '38400 (the old settings)', r2.argv)
@@ -284,9 +264,7 @@ def case_reload_bad_file(env):
     fixed += ['remoteip 10.0.2.1-5', 'speed 57600']
     write_conf(srv, fixed)
     hup(srv)
-    c3 = env.call(srv, src='127.0.0.4', call_id=3)
-    c3.setup()
-    r3 = srv.record_for('127.0.0.4')
+    c3, r3 = call_with_pppd(env, srv, '127.0.0.4', 3)
     check(in_pool(remote_of(r3), '10.0.2', 1, 5) and speed_of(r3) == '57600',
           'call after the fixed reload: %r', r3.argv)
     data_both_ways(c1, r1, 1, 3)
@@ -297,9 +275,7 @@ def case_reload_keeps_live_address(env):
     again while the call lives, and comes back when the call ends."""
     only_ours('PoPToP exits on SIGHUP')
     srv = env.server(localip='10.0.0.1', remoteip='10.0.1.1-3')
-    c1 = env.call(srv, src='127.0.0.2', call_id=1)
-    c1.setup()
-    r1 = srv.record_for('127.0.0.2')
+    c1, r1 = call_with_pppd(env, srv, '127.0.0.2', 1)
     live = remote_of(r1)
     check(in_pool(live, '10.0.1', 1, 3), 'first call got %r', pair_of(r1))
     # The live address first, so a naive pool would hand it out next.
@@ -343,9 +319,7 @@ def case_reload_address_comes_back(env):
     only_ours('PoPToP exits on SIGHUP')
     for middle in (dict(remoteip='10.0.2.1-3'), dict(delegate=True)):
         srv = env.server(localip='10.0.0.1', remoteip='10.0.1.1-3')
-        c1 = env.call(srv, src='127.0.0.2', call_id=1)
-        c1.setup()
-        r1 = srv.record_for('127.0.0.2')
+        c1, r1 = call_with_pppd(env, srv, '127.0.0.2', 1)
         live = remote_of(r1)
         rewrite(srv, **middle)
         hup(srv)
@@ -361,18 +335,6 @@ def case_reload_address_comes_back(env):
         c1.close()
         c2.close()
         srv.kill_all()
-
-
-def listen_addrs():
-    out = []
-    with open('/proc/net/tcp') as f:
-        for line in f.readlines()[1:]:
-            w = line.split()
-            a, port = w[1].split(':')
-            if w[3] == '0A' and int(port, 16) == PORT:
-                out.append('.'.join(str(int(a[i:i + 2], 16))
-                                    for i in (6, 4, 2, 0)))
-    return out
 
 
 def first_echo(c, timeout):
@@ -392,9 +354,7 @@ def case_reload_every_setting(env):
     only_ours('PoPToP exits on SIGHUP')
     srv = env.server(localip='10.0.0.1', remoteip='10.0.1.1-5',
                      conf={'keepalive': '6', 'stimeout': '5'})
-    c1 = env.call(srv, src='127.0.0.2', call_id=1)
-    c1.setup()
-    r1 = srv.record_for('127.0.0.2')
+    c1, r1 = call_with_pppd(env, srv, '127.0.0.2', 1)
     # A second options file and a second ppp program (fakepppd again).
     opt2 = os.path.join(srv.dir, 'options2.pptpd')
     with open(srv.optfile) as f, open(opt2, 'w') as g:
@@ -423,9 +383,7 @@ def case_reload_every_setting(env):
           'about 1 (reloaded stimeout)', took)
     s.close()
 
-    c2 = env.call(srv, src='127.0.0.3', call_id=2)
-    c2.setup()
-    r2 = srv.record_for('127.0.0.3')
+    c2, r2 = call_with_pppd(env, srv, '127.0.0.3', 2)
     a = r2.argv
     check(a[0] == ppp2, 'new call runs %r, want the reloaded ppp %r', a[0],
           ppp2)
@@ -504,9 +462,7 @@ def case_reload_bcrelay(env):
         for i in (a, b):
             subprocess.run(['ip', 'link', 'set', i, 'up'], check=True)
     srv = env.server(remoteip='10.0.1.1-5')
-    c1 = env.call(srv, src='127.0.0.2', call_id=1)
-    c1.setup()
-    r1 = srv.record_for('127.0.0.2')
+    c1, r1 = call_with_pppd(env, srv, '127.0.0.2', 1)
     check(bcrelay_ifaces(srv) == [], 'bcrelay running without the keyword')
     for want in (['lan0'], ['lan1'], []):
         rewrite(srv, bcrelay=want[0] if want else None)
@@ -528,9 +484,7 @@ def case_reload_cli_wins(env):
           'command line -s 9600 did not win over the file')
     rewrite(srv, speed='57600', remoteip='10.0.2.1-5')
     hup(srv)
-    c2 = env.call(srv, src='127.0.0.3', call_id=2)
-    c2.setup()
-    r2 = srv.record_for('127.0.0.3')
+    c2, r2 = call_with_pppd(env, srv, '127.0.0.3', 2)
     check(speed_of(r2) == '9600', 'after SIGHUP the file\'s speed %s won '
           'over -s 9600', speed_of(r2))
     check(in_pool(remote_of(r2), '10.0.2', 1, 5), 'after SIGHUP: %r',
@@ -541,9 +495,7 @@ def case_reload_storm(env):
     """Many SIGHUPs in a row while data flows: the call lives on."""
     only_ours('PoPToP exits on SIGHUP')
     srv = env.server(remoteip='10.0.1.1-5')
-    c1 = env.call(srv, src='127.0.0.2', call_id=1)
-    c1.setup()
-    r1 = srv.record_for('127.0.0.2')
+    c1, r1 = call_with_pppd(env, srv, '127.0.0.2', 1)
     ctrl1 = srv.ctrl_pids()
     for i in range(30):
         if i % 2:

@@ -16,9 +16,7 @@ from pptpc import *  # noqa: F401,F403
 
 def up_call(env, srv, src, call_id):
     c = env.call(srv, src=src, call_id=call_id)
-    c.setup()
-    p = c.recv(5.0)
-    check(p is not None and p.payload == LCP_CONFREQ, 'pppd not up')
+    c.bring_up()
     return c, srv.record_for(src)
 
 

@@ -20,12 +20,8 @@ FAKE = ['fake-mode echo', 'fake-send-lcp']
 
 def up_call(env, srv, src='127.0.0.2', call_id=0x4242):
     c = env.call(srv, src=src, call_id=call_id)
-    c.setup()
-    p = c.recv(5.0)
-    check(p is not None and p.payload == LCP_CONFREQ,
-          'pppd not up (no LCP over GRE): %r', p)
-    rec = srv.record_for(src)
-    return c, rec
+    c.bring_up()
+    return c, srv.record_for(src)
 
 
 def pppd_gone(rec, timeout=3.0):

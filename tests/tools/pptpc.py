@@ -610,6 +610,15 @@ class Call(object):
         self.call_id = m.call_id
         return m
 
+    def bring_up(self, timeout=5.0, **ocrq_kw):
+        """setup(), then wait for pppd's first frame, its LCP
+        Configure-Request, over GRE; returns that packet."""
+        self.setup(**ocrq_kw)
+        p = self.recv(timeout)
+        check(p is not None and p.payload == LCP_CONFREQ,
+              'pppd not up (no LCP Configure-Request over GRE): %r', p)
+        return p
+
     def send(self, payload, seq=None, ack='auto', **kw):
         """Send a data packet; seq defaults to the next one; ack='auto'
         piggy-backs the highest sequence received, if any."""
@@ -876,6 +885,26 @@ class Record(object):
             self.pid, self.argv, len(self.ins), self.exit)
 
 
+def pair_of(rec):
+    """The LOCAL:REMOTE address argument of a pppd record, or None."""
+    for a in rec.argv:
+        if ':' in a and a[0].isdigit():
+            return a
+    return None
+
+
+def remote_of(rec):
+    p = pair_of(rec)
+    return p.split(':')[1] if p else None
+
+
+def call_with_pppd(env, srv, src='127.0.0.2', call_id=1, **kw):
+    """Set up a call from src; returns it and its pppd's Record."""
+    c = env.call(srv, src=src, call_id=call_id, **kw)
+    c.setup()
+    return c, srv.record_for(src)
+
+
 def unpct(s):
     return urllib.parse.unquote_to_bytes(s).decode('utf-8', 'replace')
 
@@ -1118,16 +1147,23 @@ class Server(object):
         reap_orphans()
 
 
+def listen_addrs(port=PORT):
+    """Local addresses of the TCP sockets listening on port."""
+    out = []
+    with open('/proc/net/tcp') as f:
+        for line in f.readlines()[1:]:
+            w = line.split()
+            a, p = w[1].split(':')
+            if w[3] == '0A' and int(p, 16) == port:
+                out.append(socket.inet_ntoa(struct.pack('<I', int(a, 16))))
+    return out
+
+
 def listening(port=PORT):
     try:
-        with open('/proc/net/tcp') as f:
-            for line in f.readlines()[1:]:
-                w = line.split()
-                if w[3] == '0A' and int(w[1].split(':')[1], 16) == port:
-                    return True
+        return bool(listen_addrs(port))
     except OSError:
-        pass
-    return False
+        return False
 
 
 # ------------------------------------------------------------------- main
