@@ -418,6 +418,21 @@ scen_1() {
 	note "c1=$a, 4 MiB intact up ${xup}s down ${XFER_S}s, iperf3 up $up down $down Mbit/s"
 }
 
+# 1t: throughput only: one client, iperf3 each way.  t_e2e_compare runs it
+# three times per server, alternating, and compares the medians: a single
+# 4-second run under UML swings by 2x from one minute to the next.
+scen_1t() {
+	server_start "$KIND" "$POOL" || return 1
+	client_start c1 c1
+	a=$(client_up c1 c1 30) || { note "c1: ppp did not come up"; return 1; }
+	ping_ok c1 || { note "ping $LOCAL over ppp0 failed"; return 1; }
+	up=$(iperf c1) || { note "iperf3 client->server failed"; return 1; }
+	down=$(iperf c1 -R) || { note "iperf3 server->client failed"; return 1; }
+	metric iperf_up "$up" Mbit/s
+	metric iperf_down "$down" Mbit/s
+	note "c1=$a, iperf3 up $up down $down Mbit/s"
+}
+
 # 2: twenty clients at once, each in its own namespace.
 scen_2() {
 	server_start "$KIND" "$POOL" || return 1
@@ -697,6 +712,7 @@ head -c "$BIG" /dev/urandom >"$S/big"
 for JOBSPEC in "$@"; do
 	KIND=${JOBSPEC%%:*}
 	N=${JOBSPEC#*:}
+	N=${N%%#*}		# "ours:1t#2": scenario 1t again, as a job of its own
 	job_begin "$JOBSPEC"
 	if [ "$KIND" = ours ] && [ ! -x "$OURS" ]; then
 		NOTE="$OURS not built"

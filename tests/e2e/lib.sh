@@ -171,10 +171,13 @@ EOF
 	fi
 }
 
-# e2e_value JOB NAME: a METRIC of a job, or "-"
+# e2e_value SERVER:SCENARIO NAME: the metric, the median over the job and
+# its repeats (SERVER:SCENARIO#k); "-" if none
 e2e_value() {
-	awk -v j="$1" -v n="$2" '$1 == "METRIC" && $2 == j && $3 == n { v = $4 }
-	    END { print (v == "" ? "-" : v) }' "$E2E_OUT/results" 2>/dev/null
+	awk -v j="$1" -v n="$2" '$1 == "METRIC" && $3 == n &&
+	    ($2 == j || index($2, j "#") == 1) { print $4 }' \
+	    "$E2E_OUT/results" 2>/dev/null | sort -g |
+	    awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : "-") }'
 }
 
 # e2e_show_logs JOB: what the job left: clients first, then the server side
@@ -237,14 +240,14 @@ e2e_report() {
 	[ "$_fail" = 0 ]
 }
 
-# e2e_compare: scenario 1 and 2 numbers of both servers side by side
+# e2e_compare: scenario 1t, 1 and 2 numbers of both servers side by side
 # (all from the same sandbox, so the ratio is what counts).
 e2e_compare() {
 	echo
 	echo "side by side (same sandbox, same clients; Mbit/s higher is better, seconds lower):"
-	printf '  %-36s %10s %10s %12s\n' measure PoPToP ours ours/PoPToP
-	for _m in "1 iperf_up Mbit/s iperf3 client->server" \
-	    "1 iperf_down Mbit/s iperf3 server->client" \
+	printf '  %-40s %10s %10s %12s\n' measure PoPToP ours ours/PoPToP
+	for _m in "1t iperf_up Mbit/s iperf3 client->server, median" \
+	    "1t iperf_down Mbit/s iperf3 server->client, median" \
 	    "1 xfer_4MiB_up s 4 MiB upload (nc)" \
 	    "1 xfer_4MiB_down s 4 MiB download (nc)" \
 	    "2 setup_20_clients s 20 clients, start to all up"; do
@@ -256,6 +259,6 @@ e2e_compare() {
 		_r=$(awk -v a="$_o" -v b="$_p" 'BEGIN {
 			if (a == "-" || b == "-" || b + 0 == 0) print "-";
 			else printf "%.2f", a / b }')
-		printf '  %-36s %10s %10s %12s\n' "$* ($_unit)" "$_p" "$_o" "$_r"
+		printf '  %-40s %10s %10s %12s\n' "$* ($_unit)" "$_p" "$_o" "$_r"
 	done
 }
