@@ -256,14 +256,16 @@ e2e_report() {
 	[ "$_fail" = 0 ]
 }
 
-# e2e_compare: scenario 1t, 1 and 2 numbers of both servers side by side
+# e2e_compare: scenario 1t, 1k, 1 and 2 numbers of both servers side by side
 # (all from the same sandbox, so the ratio is what counts).
 e2e_compare() {
 	echo
 	echo "side by side (same sandbox, same clients; Mbit/s higher is better, seconds lower):"
-	printf '  %-40s %10s %10s %12s\n' measure PoPToP ours ours/PoPToP
-	for _m in "1t iperf_up Mbit/s iperf3 client->server, median" \
-	    "1t iperf_down Mbit/s iperf3 server->client, median" \
+	printf '  %-44s %10s %10s %12s\n' measure PoPToP ours ours/PoPToP
+	for _m in "1t iperf_up Mbit/s pptp-linux: iperf3 up, median" \
+	    "1t iperf_down Mbit/s pptp-linux: iperf3 down, median" \
+	    "1k iperf_up Mbit/s kernel client: iperf3 up, median" \
+	    "1k iperf_down Mbit/s kernel client: iperf3 down, median" \
 	    "1 xfer_4MiB_up s 4 MiB upload (nc)" \
 	    "1 xfer_4MiB_down s 4 MiB download (nc)" \
 	    "2 setup_20_clients s 20 clients, start to all up"; do
@@ -275,6 +277,6 @@ e2e_compare() {
 		_r=$(awk -v a="$_o" -v b="$_p" 'BEGIN {
 			if (a == "-" || b == "-" || b + 0 == 0) print "-";
 			else printf "%.2f", a / b }')
-		printf '  %-40s %10s %10s %12s\n' "$* ($_unit)" "$_p" "$_o" "$_r"
+		printf '  %-44s %10s %10s %12s\n' "$* ($_unit)" "$_p" "$_o" "$_r"
 	done
 }
