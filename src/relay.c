@@ -669,8 +669,9 @@ ev_want(struct relay *r, int slot, int fd, uint32_t mask)
 }
 
 static void
-relay_poll(struct relay *r, uint64_t now)
+relay_poll(struct relay *r)
 {
+	uint64_t now = r->now;
 	struct epoll_event evs[EV_N];
 	uint32_t rev[EV_N] = { 0 };
 	int i, n;
@@ -718,7 +719,7 @@ relay_setup(struct relay *r, const struct relay_params *p)
 	r->gre = p->gre;
 	r->pty = p->pty;
 	r->perr = p->ppp ? p->ppp->err : -1;
-	r->t_start = r->t_rx = now_ms();
+	r->now = r->t_start = r->t_rx = now_ms();
 	for (i = 0; i < EV_N; i++)
 		r->evfd[i] = -1;
 	if ((r->ep = epoll_create1(EPOLL_CLOEXEC)) == -1) {
@@ -749,12 +750,11 @@ relay_run(const struct relay_params *p)
 		snprintf(host, sizeof(host), "pptpd");
 	host[PPTP_HOSTNAME_LEN] = '\0';
 	ctrl_init(&r.ctrl, p->call_id, p->noresource, host);
-	r.now = now_ms();
 	for (;;) {
 		timers(&r, r.now);
 		if (finished(&r, r.now))
 			break;
-		relay_poll(&r, r.now);
+		relay_poll(&r);
 	}
 	if (r.ctrl.had_call)
 		log_info("call %u/%u ended: GRE in %lu (%lu bad), out %lu "
