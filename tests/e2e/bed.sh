@@ -245,17 +245,10 @@ server_procs() { pids srv "$SRV_PID" ${HELPERS:-}; }
 # Each client has its own /run/pptp (pptp's call manager socket is named by
 # the server address, which all clients share).
 client_start() {
-	_d=$S/cli/$1
-	mkdir -p "$_d"
-	ip netns exec "$2" sh -c '
+	client_launch "$1" "$2" "${3:-$USER_OK}" "${4:-$PASS_OK}" sh -c '
 		mount -t tmpfs tmpfs /run/pptp || exit 1
-		exec pppd pty "pptp $1 --nolaunchpppd --loglevel 1" \
-		    file /etc/ppp/e2e-client name "$2" remotename pptpd \
-		    password "$3" logfile "$4/pppd.log" debug' \
-	    sh "$SRV_IP" "${3:-$USER_OK}" "${4:-$PASS_OK}" "$_d" \
-	    >>"$_d/out.log" 2>&1 &
-	echo $! >"$_d/pid"
-	echo "$2" >"$_d/ns"
+		exec pppd pty "pptp $0 --nolaunchpppd --loglevel 1" "$@"' \
+	    "$SRV_IP"
 }
 
 client_pid() { cat "$S/cli/$1/pid"; }
@@ -263,14 +256,25 @@ client_pid() { cat "$S/cli/$1/pid"; }
 # kclient_start NAME NS: like client_start, but the client's data path is
 # the kernel's pptp module (kclient.py), as in Windows, macOS and Android.
 kclient_start() {
+	client_launch "$1" "$2" "$USER_OK" "$PASS_OK" \
+	    python3 "$E2E_SRCDIR/tests/e2e/kclient.py" "$SRV_IP" "$KPLUGIN"
+}
+
+# client_launch NAME NS USER PASSWORD COMMAND...: COMMAND, then the pppd
+# options every client shares, in NS, in the background; keeps its pid and
+# namespace for client_pid and the clean-up.
+client_launch() {
 	_d=$S/cli/$1
+	_ns=$2
+	_user=$3
+	_pass=$4
+	shift 4
 	mkdir -p "$_d"
-	ip netns exec "$2" python3 "$E2E_SRCDIR/tests/e2e/kclient.py" \
-	    "$SRV_IP" "$KPLUGIN" file /etc/ppp/e2e-client name "$USER_OK" \
-	    remotename pptpd password "$PASS_OK" logfile "$_d/pppd.log" debug \
+	ip netns exec "$_ns" "$@" file /etc/ppp/e2e-client name "$_user" \
+	    remotename pptpd password "$_pass" logfile "$_d/pppd.log" debug \
 	    >>"$_d/out.log" 2>&1 &
 	echo $! >"$_d/pid"
-	echo "$2" >"$_d/ns"
+	echo "$_ns" >"$_d/ns"
 }
 
 # ppp_addr NS: the local address of ppp0 in NS, if it is up
