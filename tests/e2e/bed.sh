@@ -9,6 +9,12 @@
 # "srv" (10.0.0.1), client namespaces c1..c20 (10.0.0.11..), and a NAT router
 # namespace "nat" (10.0.0.254) that hides clients n1 and n2.
 #
+# The two-machine bed (E2E_ROLE server or client, see lib.sh) runs the
+# throughput scenarios 1t and 1k only: "srv" on the server machine and "c1"
+# on the client machine, joined by the machines' wire (vec0).  Both sides
+# run the same job list and keep in step through two hand-shakes per job
+# over that wire (pair_say, pair_hear); the client writes the results.
+#
 # OUTDIR/results gets one line per job:
 #     RESULT JOB PASS|FAIL|SKIP SECONDS text
 # and measurements:
@@ -20,6 +26,9 @@ OUT=$1
 shift
 S=/run/e2e
 SRV_IP=10.0.0.1
+CLI1_IP=10.0.0.11
+PAIR_READY_PORT=7001	# two-machine bed: "this job, ready?"
+PAIR_DONE_PORT=7002	# "this job, done"
 LOCAL=192.168.100.1
 POOL=192.168.100.100-149
 POOL_RE='^192\.168\.100\.1[0-4][0-9]$'
@@ -103,6 +112,10 @@ plug() {
 }
 
 net_setup() {
+	case ${E2E_ROLE:-} in
+	server) pair_plug srv "$SRV_IP/24"; return ;;
+	client) pair_plug c1 "$CLI1_IP/24"; return ;;
+	esac
 	ip link add br0 type bridge || return 1
 	ip link set br0 up
 	mkns srv && plug srv "$SRV_IP/24" || return 1
@@ -111,6 +124,14 @@ net_setup() {
 		mkns "c$i" && plug "c$i" "10.0.0.$((10 + i))/24" || return 1
 		i=$((i + 1))
 	done
+}
+
+# pair_plug NS ADDR/LEN: this machine's wire into NS as eth0
+pair_plug() {
+	mkns "$1" && ip link set vec0 netns "$1" &&
+	    ip -n "$1" link set vec0 name eth0 &&
+	    ip -n "$1" addr add "$2" dev eth0 &&
+	    ip -n "$1" link set eth0 up
 }
 
 # The NAT router: two private subnets behind one address, MASQUERADE with
@@ -191,8 +212,11 @@ EOF
 
 # --- the server -------------------------------------------------------------
 
-# server_start KIND REMOTEIP [extra config lines]
+# server_start KIND REMOTEIP [extra config lines]; on the client machine
+# of the two-machine bed, only whether the server machine said it is ready
+# (PAIR_READY 0, or 1 if it did not answer; empty outside a pair job)
 server_start() {
+	[ "${E2E_ROLE:-}" = client ] && return "$PAIR_READY"
 	_kind=$1
 	_pool=$2
 	shift 2
@@ -342,15 +366,18 @@ xfer() {
 # one, TCP's slow start, not counted)
 iperf() {
 	_rev=${2:-}
-	ip netns exec srv timeout 30 iperf3 -s -1 -p 5201 \
-	    >>"$S/srv/iperf3.log" 2>&1 &
-	_l=$!
-	HELPERS="${HELPERS:-} $_l"
-	wait_for 5 listening srv 5201 || return 1
+	_l=
+	if [ "${E2E_ROLE:-}" != client ]; then	# else pair_serve's iperf3
+		ip netns exec srv timeout 30 iperf3 -s -1 -p 5201 \
+		    >>"$S/srv/iperf3.log" 2>&1 &
+		_l=$!
+		HELPERS="${HELPERS:-} $_l"
+		wait_for 5 listening srv 5201 || return 1
+	fi
 	ip netns exec "$1" timeout 30 iperf3 -c "$LOCAL" -p 5201 -t 4 -O 1 -f m \
 	    $_rev >"$S/cli/iperf3$_rev.log" 2>&1
 	_r=$?
-	wait "$_l"
+	[ -n "$_l" ] && wait "$_l"
 	[ "$_r" = 0 ] || return 1
 	awk '/receiver/ { for (i = 1; i <= NF; i++)
 		if ($i == "Mbits/sec") v = $(i - 1) } END { if (v == "") exit 1; print v }' \
@@ -369,6 +396,42 @@ job_begin() {
 	SYSLOG_AT=$(wc -l <"$S/syslog")
 	JOB_T0=$(now)
 	log "=== $JOB"
+	PAIR_READY=
+}
+
+# --- the two-machine bed's hand-shakes ------------------------------------
+
+# pair_say NS PORT: tell the server machine "$JOB" on PORT (it may not be
+# listening yet: it sets up, or cleans up after the last job)
+pair_say() {
+	_until=$(($(date +%s) + 90))
+	while [ "$(date +%s)" -lt "$_until" ]; do
+		echo "$JOB" | ip netns exec "$1" timeout 5 nc -N -w 3 "$SRV_IP" \
+		    "$2" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# pair_hear PORT SECONDS: wait for the client machine to say "$JOB"
+pair_hear() {
+	_said=$(ip netns exec srv timeout "$2" nc -l "$SRV_IP" "$1" </dev/null \
+	    2>>"$S/srv/pair.log")
+	[ "$_said" = "$JOB" ] && return 0
+	log "  client machine said '$_said' on $1, not '$JOB'"
+	return 1
+}
+
+# pair_serve KIND: the server machine's part of one job: our server or
+# PoPToP, and an iperf3 server, from the client's "ready?" to its "done".
+pair_serve() {
+	server_start "$1" "$POOL"
+	ip netns exec srv timeout 600 iperf3 -s -p 5201 \
+	    >>"$S/srv/iperf3.log" 2>&1 &
+	HELPERS="$HELPERS $!"
+	wait_for 5 listening srv 5201 || log "  iperf3 did not listen"
+	pair_hear "$PAIR_READY_PORT" 180 || return 1
+	pair_hear "$PAIR_DONE_PORT" 300
 }
 
 # job_syslog: the syslog lines since the job began
@@ -378,10 +441,12 @@ job_syslog() { tail -n "+$((SYSLOG_AT + 1))" "$S/syslog"; }
 job_end() {
 	_secs=$(since "$JOB_T0")
 	log "=== $JOB $1 (${_secs}s) $NOTE"
-	echo "RESULT $JOB $1 $_secs $NOTE" >>"$OUT/results"
+	# the server machine of the two-machine bed has no results to give
+	[ "${E2E_ROLE:-}" != server ] &&
+	    echo "RESULT $JOB $1 $_secs $NOTE" >>"$OUT/results"
 	_ld=$OUT/logs/$(echo "$JOB" | sed 's/:/-s/')
 	mkdir -p "$_ld"
-	{
+	[ "${E2E_ROLE:-}" != client ] && {
 		echo "# processes in srv at end: $(describe $(pids srv))"
 		[ -f "$S/srv/pptpd.conf" ] && cat "$S/srv/pptpd.conf"
 	} >"$_ld/state.txt"
@@ -398,13 +463,18 @@ job_end() {
 	for _f in "$S"/cli/*.log; do
 		[ -f "$_f" ] && cp "$_f" "$_ld/client-$(basename "$_f")"
 	done
-	job_syslog >"$_ld/syslog.log"
+	job_syslog >"$_ld/${E2E_ROLE:+$E2E_ROLE-}syslog.log"
 	[ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null
 	for _ns in $(ip netns list | awk '{ print $1 }'); do
 		kill_ns "$_ns"
 	done
 	# Pool, server and ppp units must be free for the next job.
 	wait_for 5 no_ppp_left
+	log "  processes ended"	# where a hung clean-up stopped
+	# the client is gone: the server machine may clean up
+	[ -n "$PAIR_READY" ] && ! pair_say c1 "$PAIR_DONE_PORT" &&
+	    log "  the server machine did not hear the end of $JOB"
+	return 0
 }
 no_ppp_left() {
 	for _ns in $(ip netns list | awk '{ print $1 }'); do
@@ -750,6 +820,24 @@ for JOBSPEC in "$@"; do
 		job_end SKIP
 		continue
 	fi
+	case ${E2E_ROLE:-}:$N in
+	server:1t | server:1k)
+		pair_serve "$KIND"
+		job_end DONE
+		continue
+		;;
+	client:1t | client:1k)
+		PAIR_READY=0
+		pair_say c1 "$PAIR_READY_PORT" ||
+		    { PAIR_READY=1; note "the server machine did not get ready"; }
+		;;
+	:*) ;;
+	*)
+		NOTE="not a scenario of the two-machine bed"
+		job_end SKIP
+		continue
+		;;
+	esac
 	"scen_$N"
 	case $? in
 	0) job_end PASS ;;

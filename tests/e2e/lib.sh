@@ -15,7 +15,8 @@
 #
 # Environment: PPTPD_SRCDIR, PPTPD_BUILDDIR (tests/run sets them),
 # E2E_MEM (UML memory, default 512M), E2E_KEEP=1 keeps the work directory,
-# E2E_MODE=uml|direct overrides the choice, E2E_PIN=no leaves UML unpinned.
+# E2E_MODE=uml|direct overrides the choice, E2E_PIN=no leaves UML unpinned,
+# E2E_PAIR=1 boots two machines (e2e_pair_host; scenarios 1t and 1k only).
 
 E2E_SRCDIR=${PPTPD_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 E2E_BUILDDIR=${PPTPD_BUILDDIR:-$E2E_SRCDIR}
@@ -34,16 +35,31 @@ e2e_skip() {
 
 e2e_cleanup() {
 	if [ -n "$E2E_BG" ]; then
-		# the timeout process leads a process group holding UML and its
-		# host-side helper processes
+		# the timeout process leads a process group holding the
+		# sandbox's host side
 		kill -9 -- "-$E2E_BG" 2>/dev/null
 		E2E_BG=
 	fi
+	[ -n "$E2E_WORK" ] && e2e_kill_uml
 	if [ -n "$E2E_WORK" ] && [ "${E2E_KEEP:-0}" != 1 ]; then
 		rm -rf "$E2E_WORK"
 	elif [ -n "$E2E_WORK" ]; then
 		echo "e2e: work directory kept: $E2E_WORK"
 	fi
+}
+
+# e2e_kill_uml: every UML kernel this sandbox started, with its session
+# (its processes), if it still runs: a sandbox that timed out, or a test
+# killed from outside
+e2e_kill_uml() {
+	for _f in "$E2E_WORK"/uml*.pid; do
+		[ -f "$_f" ] || continue
+		_p=$(cat "$_f")
+		case $(tr '\0' ' ' <"/proc/$_p/cmdline" 2>/dev/null) in
+		"$E2E_WORK/linux.uml "*) kill -9 -- "-$_p" "$_p" 2>/dev/null ;;
+		esac
+		rm -f "$_f"
+	done
 }
 
 e2e_host_has_ppp() {
@@ -102,8 +118,9 @@ e2e_mode() {
 	fi
 }
 
-# e2e_pin: "taskset -c N" for the first CPU this process may use, or
-# nothing (E2E_PIN=no, or no taskset).  UML runs on one CPU, but its kernel
+# e2e_pin [K]: "taskset -c N" for the K-th (default first) CPU this process
+# may use, the first if there are fewer, or nothing (E2E_PIN=no, or no
+# taskset).  UML runs on one CPU, but its kernel
 # and each of its processes are host processes that hand control to one
 # another through ptrace; spread over two host CPUs every hand-over is a
 # cross-CPU wake-up, which on a VM guest made the whole bed 2-4x slower and
@@ -112,9 +129,63 @@ e2e_mode() {
 e2e_pin() {
 	[ "${E2E_PIN:-yes}" = no ] && return 0
 	command -v taskset >/dev/null 2>&1 || return 0
-	_cpu=$(awk '/^Cpus_allowed_list:/ { split($2, a, /[,-]/); print a[1] }' \
-	    /proc/self/status)
+	_cpu=$(awk -v k="${1:-1}" '/^Cpus_allowed_list:/ {
+		n = split($2, r, ",")
+		for (i = 1; i <= n; i++) {
+			if (split(r[i], b, "-") == 1) b[2] = b[1]
+			for (c = b[1]; c <= b[2]; c++) l[++m] = c
+		}
+		print (k <= m ? l[k] : l[1]) }' /proc/self/status)
 	[ -n "$_cpu" ] && echo "taskset -c $_cpu"
+}
+
+# e2e_uml_boot ROLE CPU [ARG...]: boot the UML kernel (copied by e2e_run) on
+# host CPU CPU (1 = the first allowed) with this sandbox; ROLE is "" for
+# the one-machine bed, "server" or "client" for the two-machine one.
+e2e_uml_boot() {
+	_role=$1
+	_k=$2
+	shift 2
+	_sfx=${_role:+-$_role}
+	mkdir -p "$E2E_WORK/uml$_sfx"
+	# UML makes itself a session leader, out of reach of the timeout's
+	# process group: its pid goes to a file for e2e_cleanup.
+	# shellcheck disable=SC2046	# the pinning prefix is words
+	exec sh -c 'echo $$ >"$0" && exec "$@"' "$E2E_WORK/uml$_sfx.pid" \
+	    $(e2e_pin "$_k") "$E2E_WORK/linux.uml" \
+	    mem="${E2E_MEM:-512M}" umid="e2e$_sfx" uml_dir="$E2E_WORK/uml$_sfx" \
+	    root=/dev/root rootfstype=hostfs rootflags=/ rw quiet \
+	    init="$E2E_SRCDIR/tests/e2e/sandbox-init" \
+	    con=null con0=fd:0,fd:1 E2E_WORK="$E2E_WORK" E2E_ROLE="$_role" \
+	    GLIBC_TUNABLES="$(e2e_tunables)" "$@" \
+	    </dev/null >"$E2E_WORK/console$_sfx.log" 2>&1
+}
+
+# e2e_pair_host: the two-machine bed (E2E_PAIR=1), run in a network
+# namespace of its own: a server and a client UML, each pinned to a host
+# CPU of its own, their eth0 the two ends of a veth pair (UML's vector
+# driver on a raw socket).  As two real machines: neither side's work
+# takes CPU from the other's, as in the one-UML bed, where the client's
+# user-space relay (pptp-linux) and the server share one CPU.
+e2e_pair_host() {
+	ip link set lo up
+	ip link add e2e-s type veth peer name e2e-c || return 1
+	ip link set e2e-s up && ip link set e2e-c up || return 1
+	(e2e_uml_boot server 1 vec0:transport=raw,ifname=e2e-s) &
+	_s=$!
+	(e2e_uml_boot client 2 vec0:transport=raw,ifname=e2e-c) &
+	_c=$!
+	trap 'e2e_kill_uml; exit 1' TERM INT HUP
+	wait "$_c"
+	# the server machine leaves after the last job's hand-shake; a client
+	# that ended early leaves it waiting
+	_n=0
+	while kill -0 "$_s" 2>/dev/null && [ "$_n" -lt 150 ]; do
+		sleep 0.2
+		_n=$((_n + 1))
+	done
+	e2e_kill_uml
+	wait "$_s"
 }
 
 # e2e_run "JOB..." TIMEOUT
@@ -153,16 +224,19 @@ EOF
 	if [ "$_mode" = uml ]; then
 		_k=$(e2e_uml_kernel "$E2E_WORK/linux.uml") || e2e_skip "cannot copy $E2E_UML"
 		echo "e2e: kernel $E2E_UML ($_k), mem ${E2E_MEM:-512M}"
-		mkdir -p "$E2E_WORK/uml"
-		# shellcheck disable=SC2046	# the pinning prefix is words
-		timeout -k 5 "$_timeout" $(e2e_pin) "$E2E_WORK/linux.uml" \
-		    mem="${E2E_MEM:-512M}" umid=e2e uml_dir="$E2E_WORK/uml" \
-		    root=/dev/root rootfstype=hostfs rootflags=/ rw quiet \
-		    init="$E2E_SRCDIR/tests/e2e/sandbox-init" \
-		    con=null con0=fd:0,fd:1 E2E_WORK="$E2E_WORK" \
-		    GLIBC_TUNABLES="$(e2e_tunables)" \
-		    </dev/null >"$E2E_WORK/console.log" 2>&1 &
+		if [ "${E2E_PAIR:-0}" = 1 ]; then
+			echo "e2e: two machines (server and client UML)"
+			timeout -k 5 "$_timeout" unshare -n sh -c \
+			    '. "$0" && E2E_WORK=$1 && e2e_pair_host' \
+			    "$E2E_SRCDIR/tests/e2e/lib.sh" "$E2E_WORK" &
+		else
+			timeout -k 5 "$_timeout" sh -c \
+			    '. "$0" && E2E_WORK=$1 && e2e_uml_boot "" 1' \
+			    "$E2E_SRCDIR/tests/e2e/lib.sh" "$E2E_WORK" &
+		fi
 	else
+		[ "${E2E_PAIR:-0}" = 1 ] &&
+		    e2e_skip "the two-machine bed needs user-mode-linux"
 		E2E_WORK="$E2E_WORK" timeout -k 5 "$_timeout" \
 		    unshare -m -n --propagation private \
 		    sh "$E2E_SRCDIR/tests/e2e/sandbox-init" \
@@ -173,17 +247,27 @@ EOF
 	_rc=$?
 	kill -9 -- "-$E2E_BG" 2>/dev/null
 	E2E_BG=
+	e2e_kill_uml
 	echo "e2e: sandbox ran $(($(date +%s) - _t0)) s"
 	E2E_OUT=$E2E_WORK/out
-	if [ ! -f "$E2E_WORK/started" ]; then
+	_started=$E2E_WORK/started
+	[ "${E2E_PAIR:-0}" = 1 ] && _started="$_started-server $_started-client"
+	if ! ls $_started >/dev/null 2>&1; then
 		# the kernel never reached sandbox-init: this machine cannot
 		# run the sandbox (ptrace refused, no memory, ...)
-		grep -av "^ *\[<" "$E2E_WORK/console.log" | tail -n 30 | sed "s/^/    | /"
+		for _f in "$E2E_WORK"/console*.log; do
+			grep -av "^ *\[<" "$_f" | tail -n 30 | sed "s/^/    | /"
+		done
 		e2e_skip "the $_mode sandbox did not start here (exit $_rc, console above)"
 	fi
-	if [ ! -f "$E2E_OUT/done" ]; then
+	_done=$E2E_OUT/done
+	[ "${E2E_PAIR:-0}" = 1 ] && _done=$_done-client
+	if [ ! -f "$_done" ]; then
 		echo "e2e: the sandbox did not finish (exit $_rc); console tail:"
-		tail -n 60 "$E2E_WORK/console.log" | sed 's/^/    | /'
+		for _f in "$E2E_WORK"/console*.log; do
+			echo "    $(basename "$_f"):"
+			tail -n 60 "$_f" | sed 's/^/    | /'
+		done
 	fi
 }
 
@@ -257,7 +341,8 @@ e2e_report() {
 }
 
 # e2e_compare: scenario 1t, 1k, 1 and 2 numbers of both servers side by side
-# (all from the same sandbox, so the ratio is what counts).
+# (all from the same sandbox, so the ratio is what counts); rows of
+# scenarios not run are left out.
 e2e_compare() {
 	echo
 	echo "side by side (same sandbox, same clients; Mbit/s higher is better, seconds lower):"
@@ -274,6 +359,7 @@ e2e_compare() {
 		shift 3
 		_p=$(e2e_value "poptop:$_sc" "$_name")
 		_o=$(e2e_value "ours:$_sc" "$_name")
+		[ "$_p$_o" = -- ] && continue	# not run by this test
 		_r=$(awk -v a="$_o" -v b="$_p" 'BEGIN {
 			if (a == "-" || b == "-" || b + 0 == 0) print "-";
 			else printf "%.2f", a / b }')
