@@ -42,7 +42,8 @@
 enum config_type { CT_FLAG, CT_INT, CT_STR };
 
 /* What a string value must look like. */
-enum config_syntax { CS_PATH, CS_IFNAME, CS_HOST, CS_ADDRS, CS_SPEED, CS_USER };
+enum config_syntax { CS_PATH, CS_IFNAME, CS_HOST, CS_ADDRS, CS_SPEED, CS_USER,
+	CS_DATAPATH };
 
 struct config_kw {
 	const char		*name;
@@ -62,6 +63,8 @@ static const struct config_kw config_kws[] = {
 	{ "bcrelay", CK_BCRELAY, CT_STR, CS_IFNAME, 0, 0, F(bcrelay), NULL, 'b' },
 	{ "connections", CK_CONNECTIONS, CT_INT, 0, 1, 65535, F(connections),
 	    NULL, 'C' },
+	{ "datapath", CK_DATAPATH, CT_STR, CS_DATAPATH, 0, 0, F(datapath),
+	    CONFIG_DEF_DATAPATH, 0 },
 	{ "debug", CK_DEBUG, CT_FLAG, 0, 0, 0, F(debug), NULL, 'd' },
 	{ "delegate", CK_DELEGATE, CT_FLAG, 0, 0, 0, F(delegate), NULL, 'D' },
 	{ "keepalive", CK_KEEPALIVE, CT_INT, 0, 1, 3600, F(keepalive), NULL,
@@ -328,6 +331,10 @@ config_check_str(const struct config_kw *k, const char *v, char *err,
 	case CS_USER:
 		if (!config_isuser(v))
 			what = "a user name";
+		break;
+	case CS_DATAPATH:
+		if (strcmp(v, "user") != 0 && strcmp(v, "kernel") != 0)
+			what = "user or kernel";
 		break;
 	case CS_ADDRS:
 		if (iplist_parse(v, &l, e, sizeof(e)) != 0) {
@@ -640,6 +647,14 @@ config_check(const struct pptpd_config *c, char *err, size_t errlen)
 			    config_check_str(k, v, err, errlen) != 0))
 				return -1;
 		}
+	}
+	/* The kernel's pptp module finds a call by its ID and peer address
+	 * alone, whatever the device: a VRF would not separate its calls. */
+	if (c->vrf != NULL && c->datapath != NULL &&
+	    strcmp(c->datapath, "kernel") == 0) {
+		snprintf(err, errlen, "datapath kernel cannot be used with vrf "
+		    "(the kernel finds calls by ID and address, not VRF)");
+		return -1;
 	}
 	return 0;
 }

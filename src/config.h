@@ -27,6 +27,7 @@
 #define CONFIG_DEF_MAXHALFOPEN	8
 #define CONFIG_DEF_LOCALIP	"192.168.0.1-100"	/* PoPToP's defaults */
 #define CONFIG_DEF_REMOTEIP	"192.168.1.1-100"
+#define CONFIG_DEF_DATAPATH	"user"
 
 /*
  * One bit per keyword; cfg->set records which were given explicitly.  A
@@ -37,7 +38,8 @@
  * CONFIG_DEF_LOCALIP/REMOTEIP unless delegating.
  */
 enum config_key {
-	CK_BCRELAY, CK_CONNECTIONS, CK_DEBUG, CK_DELEGATE, CK_KEEPALIVE,
+	CK_BCRELAY, CK_CONNECTIONS, CK_DATAPATH, CK_DEBUG, CK_DELEGATE,
+	CK_KEEPALIVE,
 	CK_LISTEN, CK_LOCALIP, CK_LOGWTMP, CK_MAXHALFOPEN, CK_NOIPPARAM,
 	CK_OPTION, CK_PIDFILE, CK_PPP, CK_REMOTEIP, CK_SPEED, CK_STIMEOUT,
 	CK_USER, CK_VRF,
@@ -48,6 +50,7 @@ struct pptpd_config {
 	unsigned int	 set;		/* 1u << enum config_key */
 	char		*bcrelay;	/* interface to relay broadcasts from */
 	int		 connections;	/* max concurrent connections/calls */
+	char		*datapath;	/* "user" (pty, pptpctrl) or "kernel" */
 	int		 debug;
 	int		 delegate;	/* pppd allocates addresses */
 	int		 keepalive;	/* s idle before Echo-Request, and reply wait */

@@ -25,6 +25,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+/* After <net/if.h>: it and <linux/if.h> only agree in this order. */
+#include <linux/if_pppox.h>
 
 #include "ippool.h"
 #include "log.h"
@@ -59,6 +61,7 @@ struct master {
 	uint8_t			 callids[65536 / 8];
 	uint16_t		 next_call_id;
 	char			 ctrl_path[PATH_MAX];
+	char			 kplugin[PATH_MAX];	/* datapath kernel */
 	char			 bcrelay_path[PATH_MAX];
 	char			 user_ids[32];	/* "uid:gid" for pptpctrl -u */
 	pid_t			 bcrelay_pid;
@@ -67,9 +70,13 @@ struct master {
 	unsigned int		 log_count, log_dropped;
 };
 
-/* Look for a sibling program beside our own binary, else in SBINDIR. */
+/*
+ * Look for NAME at REL (a path ending in "/", or "") beside our own binary,
+ * so that a build tree runs its own programs and plugins, else in DIR.
+ */
 static void
-find_program(const char *name, char *out, size_t len)
+find_beside(const char *rel, const char *dir, const char *name, int mode,
+    char *out, size_t len)
 {
 	char self[PATH_MAX - 64], *slash;
 	ssize_t n;
@@ -79,12 +86,53 @@ find_program(const char *name, char *out, size_t len)
 		self[n] = '\0';
 		if ((slash = strrchr(self, '/')) != NULL) {
 			*slash = '\0';
-			snprintf(out, len, "%s/%s", self, name);
-			if (access(out, X_OK) == 0)
+			snprintf(out, len, "%s/%s%s", self, rel, name);
+			if (access(out, mode) == 0)
 				return;
 		}
 	}
-	snprintf(out, len, "%s/%s", SBINDIR, name);
+	snprintf(out, len, "%s/%s", dir, name);
+}
+
+static void
+find_program(const char *name, char *out, size_t len)
+{
+	find_beside("", SBINDIR, name, X_OK, out, len);
+}
+
+/* datapath kernel's pppd plugin */
+static void
+find_kernel_plugin(char *out, size_t len)
+{
+	find_beside("../plugins/.libs/", PPPD_PLUGIN_DIR, "pptpd-kernel.so",
+	    R_OK, out, len);
+}
+
+/* datapath kernel needs PPP, the pptp module and our plugin. */
+static int
+check_kernel_datapath(char *err, size_t errlen)
+{
+	char plugin[PATH_MAX];
+	int fd;
+
+	find_kernel_plugin(plugin, sizeof(plugin));
+	if (access("/dev/ppp", F_OK) == -1) {
+		snprintf(err, errlen, "datapath kernel: /dev/ppp: %s (no PPP "
+		    "in this kernel?)", strerror(errno));
+		return -1;
+	}
+	if ((fd = socket(AF_PPPOX, SOCK_STREAM, PX_PROTO_PPTP)) == -1) {
+		snprintf(err, errlen, "datapath kernel: no PPTP sockets in "
+		    "this kernel (modprobe pptp): %s", strerror(errno));
+		return -1;
+	}
+	close(fd);
+	if (access(plugin, R_OK) == -1) {
+		snprintf(err, errlen, "datapath kernel: plugin %s: %s", plugin,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -118,7 +166,15 @@ master_check_env(const struct pptpd_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "vrf %s: no such device", cfg->vrf);
 		return -1;
 	}
+	if (master_kernel_datapath(cfg))
+		return check_kernel_datapath(err, errlen);
 	return 0;
+}
+
+int
+master_kernel_datapath(const struct pptpd_config *cfg)
+{
+	return cfg->datapath != NULL && strcmp(cfg->datapath, "kernel") == 0;
 }
 
 int
@@ -298,6 +354,10 @@ build_argv(struct master *m, struct child *c, char **av, char bufs[][64])
 		av[n++] = "-w";
 	if (cfg->delegate)
 		av[n++] = "-D";
+	if (master_kernel_datapath(cfg) && !c->refuser) {
+		av[n++] = "-K";
+		av[n++] = m->kplugin;
+	}
 	if (c->refuser)
 		av[n++] = "-x";
 	if (!c->refuser) {
@@ -731,6 +791,7 @@ setup(struct master *m)
 		return -1;
 	}
 	find_program("pptpctrl", m->ctrl_path, sizeof(m->ctrl_path));
+	find_kernel_plugin(m->kplugin, sizeof(m->kplugin));
 	find_program("bcrelay", m->bcrelay_path, sizeof(m->bcrelay_path));
 	m->next_call_id = (uint16_t)(getpid() * 2654435761u >> 16);
 	if (user_resolve(m) != 0)

@@ -61,13 +61,21 @@ pppd_argv(const struct pppd_args *a, char **av, char *buf, size_t buflen)
 	}
 	av[n++] = "remotenumber";
 	av[n++] = (char *)a->client;
+	if (a->kernel != NULL) {
+		/* pppd would detach, with no tty to keep it in front. */
+		av[n++] = "nodetach";
+		av[n++] = "plugin";
+		av[n++] = (char *)a->kernel;
+		av[n++] = "pptpd-kernel-fd";
+		av[n++] = "3";
+	}
 	av[n] = NULL;
 	return n;
 }
 
-/* In the launcher: close every descriptor above 2. */
-static void
-close_from(int lowfd)
+/* In the launchers: close every descriptor from lowfd on. */
+void
+pppd_close_from(int lowfd)
 {
 	long max = sysconf(_SC_OPEN_MAX);
 	int fd;
@@ -85,11 +93,8 @@ close_from(int lowfd)
 static void __attribute__((noreturn))
 launcher_main(int slave, int go, int errw, char **av)
 {
-	char *envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-	sigset_t none;
 	ssize_t n;
 	char c = 0;
-	int i;
 
 	/* Wait for the call to be accepted; EOF means never. */
 	while ((n = read(go, &c, 1)) == -1 && errno == EINTR)
@@ -101,7 +106,17 @@ launcher_main(int slave, int go, int errw, char **av)
 	if (dup2(slave, 0) == -1 || dup2(slave, 1) == -1 ||
 	    dup2(errw, 2) == -1)
 		_exit(126);
-	close_from(3);
+	pppd_close_from(3);
+	pppd_exec(av);
+}
+
+void
+pppd_exec(char **av)
+{
+	char *envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+	sigset_t none;
+	int i;
+
 	for (i = 1; i < NSIG; i++)
 		signal(i, SIG_DFL);
 	sigemptyset(&none);
@@ -139,18 +154,32 @@ pppd_launcher(struct pppd_launcher *l, int slave, char **av)
 	close(ep[1]);
 	l->go = gp[1];
 	l->err = ep[0];
+	l->kernel = 0;
+	l->ready = -1;
 	fcntl(l->err, F_SETFL, O_NONBLOCK);
 	return 0;
 }
 
 int
-pppd_go(struct pppd_launcher *l)
+pppd_go(struct pppd_launcher *l, uint16_t peer_call_id)
 {
+	uint8_t msg[3] = { 'k', peer_call_id >> 8, peer_call_id & 0xff };
 	char c = 'g';
 	int r;
 
+	if (l->kernel)
+		return write(l->go, msg, sizeof(msg)) == (ssize_t)sizeof(msg) ?
+		    pppd_kernel_ready(l) : -1;
 	r = write(l->go, &c, 1) == 1 ? 0 : -1;
 	close(l->go);
 	l->go = -1;
 	return r;
+}
+
+void
+pppd_hangup(struct pppd_launcher *l)
+{
+	if (l->go >= 0)
+		close(l->go);
+	l->go = -1;
 }

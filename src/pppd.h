@@ -1,6 +1,7 @@
 #ifndef PPPD_H
 #define PPPD_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 struct pppd_args {
@@ -12,15 +13,24 @@ struct pppd_args {
 	const char	*client;	/* the peer's address, dotted quad */
 	int		 noipparam;
 	int		 logwtmp;
+	const char	*kernel;	/* datapath kernel: our plugin, or NULL */
+};
+
+/* datapath kernel: what the launcher needs to make the PPTP socket. */
+struct pppd_kernel {
+	uint32_t	 local, peer;	/* network order */
+	uint16_t	 call_id;	/* ours */
 };
 
 struct pppd_launcher {
 	pid_t	pid;		/* the launcher, later pppd itself */
 	int	go;		/* write 'g' to exec pppd; close to cancel */
 	int	err;		/* read end of pppd's stderr */
+	int	kernel;		/* datapath kernel (below) */
+	int	ready;		/* kernel: 'r' once the PPTP socket exists */
 };
 
-#define PPPD_ARGV_MAX	24
+#define PPPD_ARGV_MAX	32
 /* PoPToP's pppd command line, so options files and ip-up keep working. */
 int	pppd_argv(const struct pppd_args *, char **av, char *buf, size_t buflen);
 /*
@@ -30,6 +40,22 @@ int	pppd_argv(const struct pppd_args *, char **av, char *buf, size_t buflen);
  * The parent may then drop root: it never needs to start anything again.
  */
 int	pppd_launcher(struct pppd_launcher *, int slave, char **av);
-int	pppd_go(struct pppd_launcher *);
+/*
+ * datapath kernel: no pty.  The launcher is told the peer's call id with
+ * the word to go, makes the call's PPTP socket as root, says so, and
+ * starts pppd with it on fd 3 (plugins/pptpd-kernel.c).  It stays as
+ * pppd's parent, since we may not signal pppd: closing our end of "go"
+ * (pppd_hangup) makes it stop pppd, and it exits as pppd did.
+ */
+int	pppd_launcher_kernel(struct pppd_launcher *, char **av,
+	    const struct pppd_kernel *);
+int	pppd_go(struct pppd_launcher *, uint16_t peer_call_id);
+/* Launchers' helpers (pppd.c, pppdk.c). */
+int	pppd_kernel_ready(struct pppd_launcher *);
+void	pppd_close_from(int lowfd);
+/* Signals to their defaults, none blocked, a clean environment: exec. */
+void	pppd_exec(char **av) __attribute__((noreturn));
+/* datapath kernel: tell the launcher to stop pppd. */
+void	pppd_hangup(struct pppd_launcher *);
 
 #endif

@@ -32,9 +32,10 @@
 
 struct ctrl_opts {
 	int		 foreground, debug, noipparam, logwtmp, delegate;
-	int		 noresource, keepalive, stimeout;
+	int		 noresource, keepalive, stimeout, kernel;
 	long		 call_id;
 	const char	*option, *speed, *localip, *remoteip, *ppp, *user;
+	const char	*kplugin;	/* -K: datapath kernel's pppd plugin */
 	const char	*vrf;
 };
 
@@ -78,8 +79,8 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: pptpctrl [-dfiwDx] -c callid [-o optfile] "
-	    "[-s speed] [-l localip -r remoteip] [-e ppp] [-u user] "
-	    "[-k keepalive] [-t stimeout] [-V vrf]\n");
+	    "[-s speed] [-l localip -r remoteip] [-e ppp] [-K plugin] "
+	    "[-u user] [-k keepalive] [-t stimeout] [-V vrf]\n");
 	exit(2);
 }
 
@@ -108,7 +109,7 @@ parse_args(struct ctrl_opts *o, int argc, char **argv)
 	o->user = CONFIG_DEF_USER;
 	o->keepalive = CONFIG_DEF_KEEPALIVE;
 	o->stimeout = CONFIG_DEF_STIMEOUT;
-	while ((ch = getopt(argc, argv, "c:dDe:fik:l:o:r:s:t:u:V:wx")) != -1) {
+	while ((ch = getopt(argc, argv, "c:dDe:fik:K:l:o:r:s:t:u:V:wx")) != -1) {
 		switch (ch) {
 		case 'c': o->call_id = num(optarg, 1, 65535); break;
 		case 'd': o->debug = 1; break;
@@ -117,6 +118,7 @@ parse_args(struct ctrl_opts *o, int argc, char **argv)
 		case 'f': o->foreground = 1; break;
 		case 'i': o->noipparam = 1; break;
 		case 'k': o->keepalive = num(optarg, 1, 3600); break;
+		case 'K': o->kernel = 1; o->kplugin = optarg; break;
 		case 'l': o->localip = optarg; break;
 		case 'o': o->option = optarg; break;
 		case 'r': o->remoteip = optarg; break;
@@ -235,17 +237,21 @@ static void
 setup_call(const struct ctrl_opts *o, struct relay_params *rp,
     struct pppd_launcher *l, uint32_t local, const char *client)
 {
+	struct pppd_kernel k = { local, rp->peer, rp->call_id };
 	struct pppd_args pa;
 	char *av[PPPD_ARGV_MAX], buf[512], err[256];
-	int slave;
+	int slave = -1;
 
-	rp->gre = gresock_open(local, rp->peer, rp->call_id, o->vrf, err,
-	    sizeof(err));
-	if (rp->gre == -1)
-		fatalx("%s", err);
-	if (open_pty(&rp->pty, &slave) == -1)
-		fatal("openpty");
+	if (!o->kernel) {
+		rp->gre = gresock_open(local, rp->peer, rp->call_id, o->vrf,
+		    err, sizeof(err));
+		if (rp->gre == -1)
+			fatalx("%s", err);
+		if (open_pty(&rp->pty, &slave) == -1)
+			fatal("openpty");
+	}
 	memset(&pa, 0, sizeof(pa));
+	pa.kernel = o->kplugin;
 	pa.ppp = o->ppp;
 	pa.option = o->option;
 	pa.speed = o->speed;
@@ -258,9 +264,11 @@ setup_call(const struct ctrl_opts *o, struct relay_params *rp,
 	pa.logwtmp = o->logwtmp;
 	if (pppd_argv(&pa, av, buf, sizeof(buf)) < 0)
 		fatalx("pppd command line too long");
-	if (pppd_launcher(l, slave, av) == -1)
+	if ((o->kernel ? pppd_launcher_kernel(l, av, &k) :
+	    pppd_launcher(l, slave, av)) == -1)
 		fatal("fork");
-	close(slave);
+	if (slave >= 0)
+		close(slave);
 	rp->ppp = l;
 }
 
@@ -299,6 +307,7 @@ main(int argc, char **argv)
 	rp.peer = peer.sin_addr.s_addr;
 	rp.call_id = (uint16_t)o.call_id;
 	rp.noresource = o.noresource;
+	rp.kernel = o.kernel;
 	rp.keepalive = o.keepalive;
 	rp.stimeout = o.stimeout;
 	if (!o.noresource)

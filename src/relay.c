@@ -52,6 +52,7 @@ struct relay {
 	uint32_t	 evmask[EV_N];
 	int		 call_up, closing, tcp_eof, wr_shut, pppd_alive;
 	int		 pppd_spoke;	/* pppd has written to the pty */
+	int		 hung;		/* we hung up on pppd */
 	uint64_t	 t_start, t_rx, t_echo, t_stop, t_drain, t_pppd;
 	uint64_t	 t_call;
 	uint64_t	 now;		/* read once per wake-up, after epoll */
@@ -128,14 +129,19 @@ status_report(struct relay *r, int32_t ev)
 static void
 hangup(struct relay *r, const char *why)
 {
-	if (r->pty >= 0) {
+	if (r->pty >= 0 || (r->p->kernel && r->pppd_alive && !r->hung)) {
 		/* pppd sees the hangup (SIGHUP, EIO) and exits: we have no
-		 * right to signal it once we are no longer root. */
+		 * right to signal it once we are no longer root.  With the
+		 * kernel's data path its launcher stops it for us. */
 		log_info("hanging up pppd: %s", why ? why : "call ended");
-		ev_want(r, EV_PTY, -1, 0);
-		close(r->pty);
-		r->pty = -1;
-		r->ptyqlen = r->ptyqoff = 0;
+		if (r->pty >= 0) {
+			ev_want(r, EV_PTY, -1, 0);
+			close(r->pty);
+			r->pty = -1;
+			r->ptyqlen = r->ptyqoff = 0;
+		} else
+			pppd_hangup(r->p->ppp);
+		r->hung = 1;
 		r->t_pppd = r->now + PPPD_WAIT_MS;
 	}
 	r->call_up = 0;
@@ -150,8 +156,10 @@ call_start(struct relay *r)
 	hdlc_enc_init(&r->enc, 0xffffffff);
 	r->call_up = 1;
 	r->t_call = r->now;
-	if (pppd_go(r->p->ppp) != 0)
-		log_warn("starting pppd");
+	/* No pty to wait on with the kernel's data path. */
+	r->pppd_spoke = r->p->kernel;
+	if (pppd_go(r->p->ppp, r->ctrl.peer_call_id) != 0)
+		log_warnx("starting pppd failed");	/* its exit tells */
 	else
 		r->pppd_alive = 1;
 	status_report(r, STATUS_CALL_UP);
@@ -604,7 +612,7 @@ next_timeout(struct relay *r, uint64_t now)
 		MIN_T(r->t_stop);
 	else if (r->ctrl.state == CTRL_CALL)
 		MIN_T(r->t_echo ? r->t_echo + ka : r->t_rx + ka);
-	if (r->pty < 0 && r->pppd_alive)
+	if (r->hung && r->pppd_alive)
 		MIN_T(r->t_pppd);
 	if (r->call_up && !r->pppd_spoke)
 		MIN_T(r->t_call + PPPD_HOLD_MS);
@@ -756,7 +764,10 @@ relay_run(const struct relay_params *p)
 			break;
 		relay_poll(&r);
 	}
-	if (r.ctrl.had_call)
+	if (r.ctrl.had_call && p->kernel)
+		log_info("call %u/%u ended (the kernel carried its data)",
+		    r.ctrl.call_id, r.ctrl.peer_call_id);
+	else if (r.ctrl.had_call)
 		log_info("call %u/%u ended: GRE in %lu (%lu bad), out %lu "
 		    "(%lu errors); to pppd dropped %lu; reordered %lu, lost "
 		    "%lu, duplicates %lu; from pppd bad FCS %lu",

@@ -15,6 +15,7 @@ struct relay_params {
 	uint32_t		 peer;		/* network order */
 	uint16_t		 call_id;
 	int			 noresource;
+	int			 kernel;	/* datapath kernel: no gre, pty */
 	int			 keepalive;	/* seconds */
 	int			 stimeout;	/* seconds */
 };

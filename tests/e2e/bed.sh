@@ -3,7 +3,8 @@
 # and real pptp-linux clients.  Runs as root in a private system prepared by
 # sandbox-init (a user-mode-linux kernel, or private namespaces of a host
 # whose kernel has PPP).  A JOB is SERVER:SCENARIO, SERVER "ours" (our
-# pptpd, $E2E_BUILDDIR/src/pptpd) or "poptop" (/usr/sbin/pptpd).
+# pptpd, $E2E_BUILDDIR/src/pptpd), "oursk" (the same with "datapath
+# kernel") or "poptop" (/usr/sbin/pptpd).
 #
 # Network: a bridge in the current namespace joins the server namespace
 # "srv" (10.0.0.1), client namespaces c1..c20 (10.0.0.11..), and a NAT router
@@ -40,7 +41,7 @@ KEEPALIVE=5
 
 OURS=${E2E_BUILDDIR:-}/src/pptpd
 POPTOP=/usr/sbin/pptpd
-KPLUGIN=${E2E_BUILDDIR:-}/plugins/.libs/t_pptp_fd.so	# for kclient.py
+KPLUGIN=${E2E_BUILDDIR:-}/plugins/.libs/pptpd-kernel.so	# kclient.py's
 
 mkdir -p "$S" "$OUT/logs"
 : >"$OUT/results"
@@ -220,6 +221,9 @@ server_start() {
 	_kind=$1
 	_pool=$2
 	shift 2
+	# datapath kernel: loaded here, as pptpd does not load modules
+	[ "$_kind" = oursk ] && { /run/modprobe pptp 2>/dev/null ||
+	    modprobe pptp 2>/dev/null; }
 	mkdir -p "$S/srv"
 	SRV_CONF=$S/srv/pptpd.conf
 	{
@@ -231,14 +235,17 @@ server_start() {
 		echo "pidfile $S/srv/pptpd.pid"
 		echo "connections 50"
 		echo "ppp $S/bin/pppd"
-		if [ "$_kind" = ours ]; then
+		if [ "$_kind" = oursk ]; then
+			echo "datapath kernel"
+		fi
+		if [ "$_kind" != poptop ]; then
 			echo "keepalive $KEEPALIVE"
 			echo "stimeout 10"
 		fi
 		for _l in "$@"; do echo "$_l"; done
 	} >"$SRV_CONF"
 	case $_kind in
-	ours)
+	ours | oursk)
 		ip netns exec srv "$OURS" -f -c "$SRV_CONF" \
 		    >>"$S/srv/pptpd.log" 2>&1 &
 		;;
@@ -504,6 +511,21 @@ scen_1() {
 	metric iperf_up "$up" Mbit/s
 	metric iperf_down "$down" Mbit/s
 	note "c1=$a, 4 MiB intact up ${xup}s down ${XFER_S}s, iperf3 up $up down $down Mbit/s"
+	kernel_path_ok
+}
+
+# kernel_path_ok: for oursk, that the call's pppd really ran on our
+# channel plugin, with no pty (the data in the kernel's pptp module)
+kernel_path_ok() {
+	[ "$KIND" = oursk ] || return 0
+	for _p in $(pids srv); do
+		tr '\0' ' ' 2>/dev/null <"/proc/$_p/cmdline"
+		echo
+	done >"$S/srv/cmdlines.txt"
+	grep -q 'pptpd-kernel.so pptpd-kernel-fd 3' "$S/srv/cmdlines.txt" &&
+	    return 0
+	note "$NOTE; but pppd was not on the kernel's data path"
+	return 1
 }
 
 # 1t: throughput only: one client, iperf3 each way.  t_e2e_compare runs it
@@ -815,7 +837,7 @@ for JOBSPEC in "$@"; do
 	N=${JOBSPEC#*:}
 	N=${N%%#*}		# "ours:1t#2": scenario 1t again, as a job of its own
 	job_begin "$JOBSPEC"
-	if [ "$KIND" = ours ] && [ ! -x "$OURS" ]; then
+	if [ "$KIND" != poptop ] && [ ! -x "$OURS" ]; then
 		NOTE="$OURS not built"
 		job_end SKIP
 		continue

@@ -7,8 +7,8 @@ or reordered" per run) and is the bottleneck of the bed server to client.
 Windows, macOS and Android clients carry GRE in the kernel.  This one does
 the same: the control connection here (tests/tools/pptpc.py), the data on
 a PX_PROTO_PPTP socket of the kernel's pptp module, and pppd on that socket
-through PLUGIN (plugins/t_pptp_fd.c, which gives pppd the socket on fd 3 as
-its channel).  Echo-Requests are answered; when pppd ends, the call and the
+through PLUGIN (plugins/pptpd-kernel.c, the plugin behind our server's
+"datapath kernel", which gives pppd the socket on fd 3 as its channel).  Echo-Requests are answered; when pppd ends, the call and the
 control connection are closed as RFC 2637 says (Call-Clear-Request, then
 Stop-Control-Connection-Request).
 """
@@ -68,7 +68,7 @@ def main():
     pid = os.fork()
     if pid == 0:
         os.dup2(ks.fileno(), 3)
-        os.execvp('pppd', ['pppd', 'plugin', plugin, 'pptp-fd', '3']
+        os.execvp('pppd', ['pppd', 'plugin', plugin, 'pptpd-kernel-fd', '3']
                   + pppd_args)
     ks.close()
     stop = []

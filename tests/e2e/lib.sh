@@ -55,7 +55,7 @@ e2e_kill_uml() {
 	for _f in "$E2E_WORK"/uml*.pid; do
 		[ -f "$_f" ] || continue
 		_p=$(cat "$_f")
-		case $(tr '\0' ' ' <"/proc/$_p/cmdline" 2>/dev/null) in
+		case $(tr '\0' ' ' 2>/dev/null <"/proc/$_p/cmdline") in
 		"$E2E_WORK/linux.uml "*) kill -9 -- "-$_p" "$_p" 2>/dev/null ;;
 		esac
 		rm -f "$_f"
@@ -200,7 +200,7 @@ e2e_run() {
 		poptop:*)
 			[ -x /usr/sbin/pptpd ] && [ -x /usr/sbin/pptpctrl ] ||
 			    e2e_skip "PoPToP (Debian package pptpd) not installed" ;;
-		ours:*)
+		ours:* | oursk:*)
 			[ -x "$E2E_BUILDDIR/src/pptpd" ] ||
 			    e2e_skip "$E2E_BUILDDIR/src/pptpd not built" ;;
 		esac
@@ -340,13 +340,18 @@ e2e_report() {
 	[ "$_fail" = 0 ]
 }
 
-# e2e_compare: scenario 1t, 1k, 1 and 2 numbers of both servers side by side
-# (all from the same sandbox, so the ratio is what counts); rows of
+# e2e_compare: scenario 1t, 1k, 1 and 2 numbers of the servers side by
+# side (all from the same sandbox, so the ratio is what counts), ours with
+# "datapath kernel" (oursk) in two more columns if it ran; rows of
 # scenarios not run are left out.
 e2e_compare() {
+	_k=
+	grep -q '^METRIC oursk:' "$E2E_OUT/results" 2>/dev/null && _k=1
 	echo
 	echo "side by side (same sandbox, same clients; Mbit/s higher is better, seconds lower):"
-	printf '  %-44s %10s %10s %12s\n' measure PoPToP ours ours/PoPToP
+	printf '  %-44s %8s %8s %8s' measure PoPToP ours ratio
+	[ -n "$_k" ] && printf ' %8s %8s' kernel ratio
+	echo
 	for _m in "1t iperf_up Mbit/s pptp-linux: iperf3 up, median" \
 	    "1t iperf_down Mbit/s pptp-linux: iperf3 down, median" \
 	    "1k iperf_up Mbit/s kernel client: iperf3 up, median" \
@@ -359,10 +364,19 @@ e2e_compare() {
 		shift 3
 		_p=$(e2e_value "poptop:$_sc" "$_name")
 		_o=$(e2e_value "ours:$_sc" "$_name")
-		[ "$_p$_o" = -- ] && continue	# not run by this test
-		_r=$(awk -v a="$_o" -v b="$_p" 'BEGIN {
-			if (a == "-" || b == "-" || b + 0 == 0) print "-";
-			else printf "%.2f", a / b }')
-		printf '  %-44s %10s %10s %12s\n' "$* ($_unit)" "$_p" "$_o" "$_r"
+		_ok=$(e2e_value "oursk:$_sc" "$_name")
+		[ "$_p$_o$_ok" = --- ] && continue	# not run by this test
+		printf '  %-44s %8s %8s %8s' "$* ($_unit)" "$_p" "$_o" \
+		    "$(e2e_ratio "$_o" "$_p")"
+		[ -n "$_k" ] && printf ' %8s %8s' "$_ok" "$(e2e_ratio "$_ok" "$_p")"
+		echo
 	done
+	[ -n "$_k" ] && echo "  (ratio: to PoPToP; kernel: ours with datapath kernel)"
+	return 0
+}
+
+e2e_ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		if (a == "-" || b == "-" || b + 0 == 0) print "-";
+		else printf "%.2f", a / b }'
 }

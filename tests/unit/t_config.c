@@ -102,6 +102,7 @@ round_trip(const struct pptpd_config *c)
 
 #define DEFAULT_DUMP							\
 	"connections 100\n"						\
+	"datapath user\n"						\
 	"keepalive 60\n"						\
 	"localip 192.168.0.1-100\n"					\
 	"maxhalfopen 8\n"						\
@@ -126,6 +127,7 @@ test_defaults(void)
 	CHECK_STR(cfg.speed, "115200");
 	CHECK_STR(cfg.user, "nobody");
 	CHECK_STR(cfg.ppp, "/usr/sbin/pppd");
+	CHECK_STR(cfg.datapath, "user");
 	CHECK(cfg.localip == NULL && cfg.remoteip == NULL);
 	CHECK(cfg.option == NULL && cfg.listen == NULL);
 	CHECK(cfg.bcrelay == NULL && cfg.vrf == NULL);
@@ -145,6 +147,7 @@ test_defaults(void)
 #define FULL								\
 	"bcrelay eth1\n"						\
 	"connections 7\n"						\
+	"datapath user\n"						\
 	"debug\n"							\
 	"delegate\n"							\
 	"keepalive 30\n"						\
@@ -186,12 +189,21 @@ test_keywords(void)
 	CHECK(cfg.stimeout == 20);
 	CHECK_STR(cfg.user, "pptp");
 	CHECK_STR(cfg.vrf, "blue");
+	CHECK_STR(cfg.datapath, "user");
 	CHECK(config_check(&cfg, err, sizeof(err)) == 0);
 	/* the dump of a full file is that file (the table is sorted) */
 	d = dump(&cfg);
 	CHECK_STR(d, FULL);
 	free(d);
 	CHECK(round_trip(&cfg));
+
+	/* datapath kernel, but not with a VRF (pptpd.conf(5)) */
+	CHECK(parse("datapath kernel\n") == 0);
+	CHECK_STR(cfg.datapath, "kernel");
+	CHECK(config_check(&cfg, err, sizeof(err)) == 0);
+	CHECK(parse("vrf blue\ndatapath kernel\n") == 0);
+	CHECK(config_check(&cfg, err, sizeof(err)) != 0);
+	CHECK(strstr(err, "datapath kernel cannot be used with vrf") != NULL);
 
 	/* range ends and other valid spellings */
 	CHECK(parse("connections 1\nstimeout 3600\nkeepalive 1\n"
@@ -228,6 +240,9 @@ test_bad_values(void)
 	} t[] = {
 	{ "connections 0\n",
 	  "t.conf:1: connections: '0' is out of range (1..65535)" },
+	{ "datapath fast\n",
+	  "t.conf:1: datapath: 'fast' is not user or kernel" },
+	{ "datapath\n", "t.conf:1: datapath: missing value" },
 	{ "connections 65536\n",
 	  "t.conf:1: connections: '65536' is out of range (1..65535)" },
 	{ "connections 99999999999999999999999\n",
@@ -622,7 +637,8 @@ test_merge(void)
 	CHECK(load(&c, file, av_all) == 0);
 	d = dump(&c);
 	CHECK_STR(d,
-	    "bcrelay eth9\nconnections 6\ndebug\ndelegate\nkeepalive 11\n"
+	    "bcrelay eth9\nconnections 6\ndatapath user\ndebug\ndelegate\n"
+	    "keepalive 11\n"
 	    "listen 10.9.9.9\nlocalip 10.0.0.1\nlogwtmp\nmaxhalfopen 12\n"
 	    "noipparam\noption /cli/options\npidfile /cli/pid\n"
 	    "ppp /cli/ppp\nremoteip 10.0.0.2-9\nspeed 300\nstimeout 4\n"
