@@ -624,6 +624,12 @@ config_merge(struct pptpd_config *dst, const struct pptpd_config *src)
 }
 
 int
+config_datapath_kernel(const struct pptpd_config *c)
+{
+	return c->datapath != NULL && strcmp(c->datapath, "kernel") == 0;
+}
+
+int
 config_check(const struct pptpd_config *c, char *err, size_t errlen)
 {
 	const struct config_kw *k;
@@ -650,8 +656,7 @@ config_check(const struct pptpd_config *c, char *err, size_t errlen)
 	}
 	/* The kernel's pptp module finds a call by its ID and peer address
 	 * alone, whatever the device: a VRF would not separate its calls. */
-	if (c->vrf != NULL && c->datapath != NULL &&
-	    strcmp(c->datapath, "kernel") == 0) {
+	if (c->vrf != NULL && config_datapath_kernel(c)) {
 		snprintf(err, errlen, "datapath kernel cannot be used with vrf "
 		    "(the kernel finds calls by ID and address, not VRF)");
 		return -1;

@@ -109,6 +109,8 @@ int	config_parse_argv(struct pptpd_config *, struct config_cmdline *,
 int	config_merge(struct pptpd_config *dst, const struct pptpd_config *src);
 /* Semantic checks: address specs parse, limits sane, etc. */
 int	config_check(const struct pptpd_config *, char *err, size_t errlen);
+/* 1 with "datapath kernel". */
+int	config_datapath_kernel(const struct pptpd_config *);
 /* One keyword a line; parses back to the same configuration. */
 int	config_dump(const struct pptpd_config *, FILE *);
 /* 1 if both have the same effective value for every keyword. */

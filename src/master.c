@@ -166,15 +166,9 @@ master_check_env(const struct pptpd_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "vrf %s: no such device", cfg->vrf);
 		return -1;
 	}
-	if (master_kernel_datapath(cfg))
+	if (config_datapath_kernel(cfg))
 		return check_kernel_datapath(err, errlen);
 	return 0;
-}
-
-int
-master_kernel_datapath(const struct pptpd_config *cfg)
-{
-	return cfg->datapath != NULL && strcmp(cfg->datapath, "kernel") == 0;
 }
 
 int
@@ -354,7 +348,7 @@ build_argv(struct master *m, struct child *c, char **av, char bufs[][64])
 		av[n++] = "-w";
 	if (cfg->delegate)
 		av[n++] = "-D";
-	if (master_kernel_datapath(cfg) && !c->refuser) {
+	if (config_datapath_kernel(cfg) && !c->refuser) {
 		av[n++] = "-K";
 		av[n++] = m->kplugin;
 	}

@@ -10,8 +10,6 @@ int	master_run(struct pptpd_config *cfg, const struct pptpd_config *cli,
 	    const char *conffile, int lfd, int foreground);
 void	master_sigset(sigset_t *);
 int	master_check_env(const struct pptpd_config *, char *err, size_t errlen);
-/* 1 with "datapath kernel". */
-int	master_kernel_datapath(const struct pptpd_config *);
 /* Bind the listening socket (before daemonizing, so errors reach the
  * exit status); returns the fd or -1 with a message in err. */
 int	master_listen(const struct pptpd_config *, char *err, size_t errlen);

@@ -126,36 +126,43 @@ pppd_exec(char **av)
 	_exit(127);
 }
 
-int
-pppd_launcher(struct pppd_launcher *l, int slave, char **av)
+/* Close the descriptors of n that are open. */
+static void
+close_fds(const int *fd, int n)
 {
-	int gp[2], ep[2];
+	while (n-- > 0)
+		if (fd[n] >= 0)
+			close(fd[n]);
+}
 
-	if (pipe2(gp, O_CLOEXEC) == -1)
-		return -1;
-	if (pipe2(ep, O_CLOEXEC) == -1) {
-		close(gp[0]);
-		close(gp[1]);
+int
+pppd_launcher(struct pppd_launcher *l, int slave, char **av,
+    const struct pppd_kernel *k)
+{
+	/* pipes: "go" to the launcher, pppd's stderr from it, and with the
+	 * kernel's data path its "ready"; read ends first */
+	int p[6] = { -1, -1, -1, -1, -1, -1 };
+	int mine[3], theirs[3];
+
+	if (pipe2(p, O_CLOEXEC) == -1 || pipe2(p + 2, O_CLOEXEC) == -1 ||
+	    (k != NULL && pipe2(p + 4, O_CLOEXEC) == -1) ||
+	    (l->pid = fork()) == -1) {
+		close_fds(p, 6);
 		return -1;
 	}
-	if ((l->pid = fork()) == -1) {
-		close(gp[0]);
-		close(gp[1]);
-		close(ep[0]);
-		close(ep[1]);
-		return -1;
-	}
+	mine[0] = p[1], mine[1] = p[2], mine[2] = p[4];
+	theirs[0] = p[0], theirs[1] = p[3], theirs[2] = p[5];
 	if (l->pid == 0) {
-		close(gp[1]);
-		close(ep[0]);
-		launcher_main(slave, gp[0], ep[1], av);
+		close_fds(mine, 3);
+		if (k != NULL)
+			pppd_kernel_main(p[0], p[5], p[3], av, k);
+		launcher_main(slave, p[0], p[3], av);
 	}
-	close(gp[0]);
-	close(ep[1]);
-	l->go = gp[1];
-	l->err = ep[0];
-	l->kernel = 0;
-	l->ready = -1;
+	close_fds(theirs, 3);
+	l->go = p[1];
+	l->err = p[2];
+	l->ready = p[4];
+	l->kernel = k != NULL;
 	fcntl(l->err, F_SETFL, O_NONBLOCK);
 	return 0;
 }

@@ -38,19 +38,20 @@ int	pppd_argv(const struct pppd_args *, char **av, char *buf, size_t buflen);
  * else, and waits for the word to exec pppd with a clean environment, the
  * slave as fds 0 and 1 and its controlling tty, and fd 2 a pipe to us.
  * The parent may then drop root: it never needs to start anything again.
+ *
+ * With k (datapath kernel) there is no pty (slave -1): the launcher is
+ * told the peer's call id with the word to go, makes the call's PPTP
+ * socket as root, says so, and starts pppd with it on fd 3
+ * (plugins/pptpd-kernel.c).  It stays as pppd's parent, since we may not
+ * signal pppd: closing our end of "go" (pppd_hangup) makes it stop pppd,
+ * and it exits as pppd did.
  */
-int	pppd_launcher(struct pppd_launcher *, int slave, char **av);
-/*
- * datapath kernel: no pty.  The launcher is told the peer's call id with
- * the word to go, makes the call's PPTP socket as root, says so, and
- * starts pppd with it on fd 3 (plugins/pptpd-kernel.c).  It stays as
- * pppd's parent, since we may not signal pppd: closing our end of "go"
- * (pppd_hangup) makes it stop pppd, and it exits as pppd did.
- */
-int	pppd_launcher_kernel(struct pppd_launcher *, char **av,
-	    const struct pppd_kernel *);
+int	pppd_launcher(struct pppd_launcher *, int slave, char **av,
+	    const struct pppd_kernel *k);
 int	pppd_go(struct pppd_launcher *, uint16_t peer_call_id);
 /* Launchers' helpers (pppd.c, pppdk.c). */
+void	pppd_kernel_main(int go, int ready, int errw, char **av,
+	    const struct pppd_kernel *) __attribute__((noreturn));
 int	pppd_kernel_ready(struct pppd_launcher *);
 void	pppd_close_from(int lowfd);
 /* Signals to their defaults, none blocked, a clean environment: exec. */

@@ -117,8 +117,9 @@ pk_watch(pid_t pid, int go)
 	}
 }
 
-static void __attribute__((noreturn))
-pk_main(int go, int ready, int errw, char **av, const struct pppd_kernel *k)
+void
+pppd_kernel_main(int go, int ready, int errw, char **av,
+    const struct pppd_kernel *k)
 {
 	uint8_t msg[3];
 	sigset_t set;
@@ -154,45 +155,6 @@ pk_main(int go, int ready, int errw, char **av, const struct pppd_kernel *k)
 		_exit(126);
 	pppd_close_from(4);
 	pppd_exec(av);
-}
-
-static void
-pk_close6(int *a, int *b, int *c)
-{
-	int *p[3] = { a, b, c }, i;
-
-	for (i = 0; i < 6; i++)
-		if (p[i / 2][i % 2] >= 0)
-			close(p[i / 2][i % 2]);
-}
-
-int
-pppd_launcher_kernel(struct pppd_launcher *l, char **av,
-    const struct pppd_kernel *k)
-{
-	int gp[2], ep[2], rp[2];
-
-	gp[0] = gp[1] = ep[0] = ep[1] = rp[0] = rp[1] = -1;
-	if (pipe2(gp, O_CLOEXEC) == -1 || pipe2(ep, O_CLOEXEC) == -1 ||
-	    pipe2(rp, O_CLOEXEC) == -1 || (l->pid = fork()) == -1) {
-		pk_close6(gp, ep, rp);
-		return -1;
-	}
-	if (l->pid == 0) {
-		close(gp[1]);
-		close(ep[0]);
-		close(rp[0]);
-		pk_main(gp[0], rp[1], ep[1], av, k);
-	}
-	close(gp[0]);
-	close(ep[1]);
-	close(rp[1]);
-	l->go = gp[1];
-	l->err = ep[0];
-	l->ready = rp[0];
-	l->kernel = 1;
-	fcntl(l->err, F_SETFL, O_NONBLOCK);
-	return 0;
 }
 
 /* After 'k': wait for the launcher's word that the socket exists. */

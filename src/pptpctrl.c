@@ -32,10 +32,10 @@
 
 struct ctrl_opts {
 	int		 foreground, debug, noipparam, logwtmp, delegate;
-	int		 noresource, keepalive, stimeout, kernel;
+	int		 noresource, keepalive, stimeout;
 	long		 call_id;
 	const char	*option, *speed, *localip, *remoteip, *ppp, *user;
-	const char	*kplugin;	/* -K: datapath kernel's pppd plugin */
+	const char	*kplugin;	/* -K: datapath kernel's pppd plugin, or NULL */
 	const char	*vrf;
 };
 
@@ -118,7 +118,7 @@ parse_args(struct ctrl_opts *o, int argc, char **argv)
 		case 'f': o->foreground = 1; break;
 		case 'i': o->noipparam = 1; break;
 		case 'k': o->keepalive = num(optarg, 1, 3600); break;
-		case 'K': o->kernel = 1; o->kplugin = optarg; break;
+		case 'K': o->kplugin = optarg; break;
 		case 'l': o->localip = optarg; break;
 		case 'o': o->option = optarg; break;
 		case 'r': o->remoteip = optarg; break;
@@ -242,7 +242,7 @@ setup_call(const struct ctrl_opts *o, struct relay_params *rp,
 	char *av[PPPD_ARGV_MAX], buf[512], err[256];
 	int slave = -1;
 
-	if (!o->kernel) {
+	if (o->kplugin == NULL) {
 		rp->gre = gresock_open(local, rp->peer, rp->call_id, o->vrf,
 		    err, sizeof(err));
 		if (rp->gre == -1)
@@ -264,8 +264,7 @@ setup_call(const struct ctrl_opts *o, struct relay_params *rp,
 	pa.logwtmp = o->logwtmp;
 	if (pppd_argv(&pa, av, buf, sizeof(buf)) < 0)
 		fatalx("pppd command line too long");
-	if ((o->kernel ? pppd_launcher_kernel(l, av, &k) :
-	    pppd_launcher(l, slave, av)) == -1)
+	if (pppd_launcher(l, slave, av, o->kplugin ? &k : NULL) == -1)
 		fatal("fork");
 	if (slave >= 0)
 		close(slave);
@@ -307,7 +306,7 @@ main(int argc, char **argv)
 	rp.peer = peer.sin_addr.s_addr;
 	rp.call_id = (uint16_t)o.call_id;
 	rp.noresource = o.noresource;
-	rp.kernel = o.kernel;
+	rp.kernel = o.kplugin != NULL;
 	rp.keepalive = o.keepalive;
 	rp.stimeout = o.stimeout;
 	if (!o.noresource)

@@ -129,17 +129,19 @@ status_report(struct relay *r, int32_t ev)
 static void
 hangup(struct relay *r, const char *why)
 {
-	if (r->pty >= 0 || (r->p->kernel && r->pppd_alive && !r->hung)) {
+	if (!r->hung && (r->pty >= 0 || r->pppd_alive)) {
 		/* pppd sees the hangup (SIGHUP, EIO) and exits: we have no
 		 * right to signal it once we are no longer root.  With the
-		 * kernel's data path its launcher stops it for us. */
+		 * kernel's data path there is no pty: the launcher, told by
+		 * pppd_hangup, stops it for us. */
 		log_info("hanging up pppd: %s", why ? why : "call ended");
 		if (r->pty >= 0) {
 			ev_want(r, EV_PTY, -1, 0);
 			close(r->pty);
 			r->pty = -1;
 			r->ptyqlen = r->ptyqoff = 0;
-		} else
+		}
+		if (r->pppd_alive)
 			pppd_hangup(r->p->ppp);
 		r->hung = 1;
 		r->t_pppd = r->now + PPPD_WAIT_MS;

@@ -52,14 +52,15 @@ log() { echo "[bed $(date +%T.%N | cut -c1-12)] $*"; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
-# wait_for SECONDS CMD...: poll CMD every 0.2 s; 1 when time runs out.
+# wait_for SECONDS CMD...: poll CMD every 0.2 s; 1 when time runs out
+# (a deadline, not a count: CMD itself may take a while, as a connection
+# attempt to a machine not yet listening does).
 wait_for() {
-	_n=$(($1 * 5))
+	_until=$(($(date +%s) + $1 + 1))
 	shift
-	while [ "$_n" -gt 0 ]; do
+	while [ "$(date +%s)" -lt "$_until" ]; do
 		"$@" && return 0
 		sleep 0.2
-		_n=$((_n - 1))
 	done
 	return 1
 }
@@ -126,6 +127,10 @@ net_setup() {
 		i=$((i + 1))
 	done
 }
+
+# load_pptp: the kernel's pptp module (UML's modprobe wrapper, see
+# sandbox-init, or the host's)
+load_pptp() { /run/modprobe pptp 2>/dev/null || modprobe pptp 2>/dev/null; }
 
 # pair_plug NS ADDR/LEN: this machine's wire into NS as eth0
 pair_plug() {
@@ -222,8 +227,7 @@ server_start() {
 	_pool=$2
 	shift 2
 	# datapath kernel: loaded here, as pptpd does not load modules
-	[ "$_kind" = oursk ] && { /run/modprobe pptp 2>/dev/null ||
-	    modprobe pptp 2>/dev/null; }
+	[ "$_kind" = oursk ] && load_pptp
 	mkdir -p "$S/srv"
 	SRV_CONF=$S/srv/pptpd.conf
 	{
@@ -410,14 +414,10 @@ job_begin() {
 
 # pair_say NS PORT: tell the server machine "$JOB" on PORT (it may not be
 # listening yet: it sets up, or cleans up after the last job)
-pair_say() {
-	_until=$(($(date +%s) + 90))
-	while [ "$(date +%s)" -lt "$_until" ]; do
-		echo "$JOB" | ip netns exec "$1" timeout 5 nc -N -w 3 "$SRV_IP" \
-		    "$2" 2>/dev/null && return 0
-		sleep 0.2
-	done
-	return 1
+pair_say() { wait_for 90 pair_say1 "$@"; }
+pair_say1() {
+	echo "$JOB" | ip netns exec "$1" timeout 5 nc -N -w 3 "$SRV_IP" "$2" \
+	    2>/dev/null
 }
 
 # pair_hear PORT SECONDS: wait for the client machine to say "$JOB"
@@ -528,8 +528,8 @@ kernel_path_ok() {
 	return 1
 }
 
-# 1t: throughput only: one client, iperf3 each way.  t_e2e_compare runs it
-# three times per server, alternating, and compares the medians: a single
+# 1t: throughput only: one client, iperf3 each way.  t_e2e_pair runs it
+# three times per server, in turns, and compares the medians: a single
 # 4-second run under UML swings by 2x from one minute to the next.
 scen_1t() { throughput client_start ""; }
 
@@ -538,8 +538,7 @@ scen_1t() { throughput client_start ""; }
 # servers.
 scen_1k() {
 	[ -f "$KPLUGIN" ] || { note "$KPLUGIN not built (needs ppp-dev)"; return 2; }
-	/run/modprobe pptp 2>/dev/null || modprobe pptp 2>/dev/null ||
-	    { note "no pptp module for the kernel-mode client"; return 2; }
+	load_pptp || { note "no pptp module for the kernel-mode client"; return 2; }
 	throughput kclient_start " (kernel client)"
 }
 

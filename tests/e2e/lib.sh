@@ -120,9 +120,8 @@ e2e_mode() {
 
 # e2e_pin [K]: "taskset -c N" for the K-th (default first) CPU this process
 # may use, the first if there are fewer, or nothing (E2E_PIN=no, or no
-# taskset).  UML runs on one CPU, but its kernel
-# and each of its processes are host processes that hand control to one
-# another through ptrace; spread over two host CPUs every hand-over is a
+# taskset).  UML runs on one CPU, but its kernel and each of its processes
+# are host processes that hand control to one another through ptrace; spread over two host CPUs every hand-over is a
 # cross-CPU wake-up, which on a VM guest made the whole bed 2-4x slower and
 # its throughput swing (iperf3 about 30 Mbit/s unpinned on an idle host,
 # 45 to 130 pinned).
