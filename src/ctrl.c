@@ -302,6 +302,34 @@ ctrl_pppd_exited(struct ctrl *c, struct ctrl_out *o)
 }
 
 void
+ctrl_call_failed(struct ctrl *c, struct ctrl_out *o)
+{
+	struct ctrl_ocrp *r;
+	int i;
+
+	if (c->state != CTRL_CALL || !(o->act & CTRL_ACT_START))
+		return;
+	/* Retract the "Connected" built with the START: the call never
+	 * existed (RFC 2637 2.8 result 2, 2.16 error 6, PAC-Error). */
+	for (i = 0; i < o->n; i++) {
+		if (o->msg[i].type != PPTP_OCRP)
+			continue;
+		r = &o->msg[i].u.ocrp;
+		memset(r, 0, sizeof(*r));
+		r->peer_call_id = c->peer_call_id;
+		r->result = PPTP_OCRP_GENERAL;
+		r->error = PPTP_ERR_PACERROR;
+	}
+	o->act = (o->act & ~CTRL_ACT_START) | CTRL_ACT_HANGUP;
+	o->why = "pppd could not be started";
+	/* One call per connection: nothing more can happen on this one. */
+	if (o->n < CTRL_OUT_MAX)
+		send_stopccrq(c, o, PPTP_STOP_NONE);
+	else
+		out_close(c, o, o->why);
+}
+
+void
 ctrl_shutdown(struct ctrl *c, struct ctrl_out *o)
 {
 	memset(o, 0, sizeof(*o));

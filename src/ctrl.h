@@ -57,6 +57,9 @@ void		 ctrl_init(struct ctrl *, uint16_t call_id, int noresource,
 void		 ctrl_input(struct ctrl *, const uint8_t *, size_t,
 		    struct ctrl_out *);
 void		 ctrl_pppd_exited(struct ctrl *, struct ctrl_out *);
+/* The relay could not start the call ctrl_input's START asked for: turn
+ * its Connected reply into an error and close. */
+void		 ctrl_call_failed(struct ctrl *, struct ctrl_out *);
 void		 ctrl_shutdown(struct ctrl *, struct ctrl_out *);
 void		 ctrl_echo(struct ctrl *, struct ctrl_out *);
 const char	*ctrl_state_str(enum ctrl_state);

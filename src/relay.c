@@ -51,6 +51,7 @@ struct relay {
 	int		 evfd[EV_N];	/* what epoll watches, per slot */
 	uint32_t	 evmask[EV_N];
 	int		 call_up, closing, tcp_eof, wr_shut, pppd_alive;
+	int		 started;	/* a call came up (pppd started) */
 	int		 pppd_spoke;	/* pppd has written to the pty */
 	int		 hung;		/* we hung up on pppd */
 	uint64_t	 t_start, t_rx, t_echo, t_stop, t_drain, t_pppd;
@@ -149,25 +150,32 @@ hangup(struct relay *r, const char *why)
 	r->call_up = 0;
 }
 
-static void
+static int
 call_start(struct relay *r)
 {
 	/* GRE state exists before the OCRP is written (CLIENT-QUIRKS 24). */
 	grewin_init(&r->win, reorder);
 	hdlc_dec_init(&r->dec);
 	hdlc_enc_init(&r->enc, 0xffffffff);
-	r->call_up = 1;
 	r->t_call = r->now;
+	if (pppd_go(r->p->ppp, r->ctrl.peer_call_id) != 0) {
+		/* The launcher is gone, or could not make the kernel's
+		 * socket (its stderr says why); one still waiting for its
+		 * word stops what it started once "go" closes. */
+		log_warnx("call %u/%u: starting pppd failed; refusing the call",
+		    r->ctrl.call_id, r->ctrl.peer_call_id);
+		pppd_hangup(r->p->ppp);
+		return -1;
+	}
+	r->call_up = r->started = 1;
+	r->pppd_alive = 1;
 	/* No pty to wait on with the kernel's data path. */
 	r->pppd_spoke = r->p->kernel;
-	if (pppd_go(r->p->ppp, r->ctrl.peer_call_id) != 0)
-		log_warnx("starting pppd failed");	/* its exit tells */
-	else
-		r->pppd_alive = 1;
 	status_report(r, STATUS_CALL_UP);
 	proctitle_call(r->ctrl.peer_call_id, r->ctrl.call_id);
 	log_info("call %u/%u up (client window %u, %u bps)", r->ctrl.call_id,
 	    r->ctrl.peer_call_id, r->ctrl.peer_window, r->ctrl.maxbps);
+	return 0;
 }
 
 static void
@@ -175,8 +183,8 @@ relay_apply(struct relay *r, struct ctrl_out *o)
 {
 	int i;
 
-	if (o->act & CTRL_ACT_START)
-		call_start(r);
+	if ((o->act & CTRL_ACT_START) && call_start(r) != 0)
+		ctrl_call_failed(&r->ctrl, o);
 	if (o->act & CTRL_ACT_ACCM)
 		/* Escape what either direction's ACCM asks for: always
 		 * safe for pppd's receiver (RFC 1662 7.1). */
@@ -766,10 +774,10 @@ relay_run(const struct relay_params *p)
 			break;
 		relay_poll(&r);
 	}
-	if (r.ctrl.had_call && p->kernel)
+	if (r.started && p->kernel)
 		log_info("call %u/%u ended (the kernel carried its data)",
 		    r.ctrl.call_id, r.ctrl.peer_call_id);
-	else if (r.ctrl.had_call)
+	else if (r.started)
 		log_info("call %u/%u ended: GRE in %lu (%lu bad), out %lu "
 		    "(%lu errors); to pppd dropped %lu; reordered %lu, lost "
 		    "%lu, duplicates %lu; from pppd bad FCS %lu",

@@ -787,6 +787,44 @@ scen_7() {
 	note "refused and logged; server clean; next client got $a"
 }
 
+# 8 (datapath kernel): the kernel's PPTP socket cannot be made for a call
+# (the pptp module unloaded after pptpd's start-up check, and no module
+# loader): the Outgoing-Call-Reply refuses the call, General Error /
+# PAC-Error, instead of saying Connected; the log says why; with the module
+# back, the next client comes up.
+scen_8() {
+	[ "$KIND" = oursk ] || { note "scenario 8 is for datapath kernel"; return 2; }
+	server_start "$KIND" "$POOL" || return 1
+	_mp=$(cat /proc/sys/kernel/modprobe)
+	echo /bin/false >/proc/sys/kernel/modprobe
+	if ! rmmod pptp; then
+		echo "$_mp" >/proc/sys/kernel/modprobe
+		note "cannot unload the pptp module"
+		return 1
+	fi
+	client_start c1 c1
+	p=$(client_pid c1)
+	wait_for 30 dead "$p"
+	echo "$_mp" >/proc/sys/kernel/modprobe
+	load_pptp || { note "cannot load the pptp module again"; return 1; }
+	alive "$p" && { note "client still running 30 s after the refusal"; return 1; }
+	has_addr c1 && { note "c1 got an address without a kernel socket"; return 1; }
+	{ cat "$S/srv/pptpd.log"; job_syslog; } >"$S/srv/all.log"
+	for _w in "cannot make the kernel's PPTP socket" \
+	    "starting pppd failed; refusing the call"; do
+		grep -q "$_w" "$S/srv/all.log" ||
+		    { note "the server's log lacks: $_w"; return 1; }
+	done
+	job_syslog | grep -q "Result code is 2 .*Error code is 6" ||
+	    { note "pptp did not see General Error / PAC-Error"; return 1; }
+	wait_for 15 server_idle ||
+	    { note "after refusal still in srv: $(describe $(server_procs))"; return 1; }
+	client_start c2 c2
+	a=$(client_up c2 c2 30) || { note "c2: ppp did not come up after"; return 1; }
+	kernel_path_ok || return 1
+	note "refused with General Error / PAC-Error, logged; then c2=$a"
+}
+
 # demo: one client, a human-readable summary (tests/e2e/demo.sh)
 scen_demo() {
 	server_start "$KIND" "$POOL" || return 1

@@ -2,7 +2,8 @@
  * Fuzz target for src/ctrl.c, the control connection and call state
  * machine, driven the way relay.c drives it.
  *
- * Input: octet 0 bit 0 = no resource for calls; octets 1-2 = our call id.
+ * Input: octet 0 bit 0 = no resource for calls, bit 1 = starting pppd
+ * fails (relay.c then calls ctrl_call_failed()); octets 1-2 = our call id.
  * Then records, each starting with an op octet:
  *   0x00-0x7f  op + 1 octets of TCP stream from the peer, framed with
  *              ctrlmsg_frame() (messages may span records; a framing
@@ -28,6 +29,8 @@
  *    once; SCCRP result 1 at most once; StopCCRQ at most once;
  *  - before SCCRP result 1, only SCCRP or an OCRP error is sent;
  *  - an Echo-Reply carries the request's identifier;
+ *  - a failed start turns the OCRP into General Error / PAC-Error, hangs
+ *    up and sends a StopCCRQ, and no START is left;
  *  - after CLOSE the state is closed and nothing more is sent or done.
  */
 #include "autoconf.h"
@@ -111,6 +114,7 @@ static struct {
 	size_t		cinlen;
 	int		closing;	/* relay.c r->closing */
 	int		noresource;
+	int		startfail;	/* pppd_go() fails */
 	int		started, hangups, cdns, sccrp_ok, stopccrqs;
 	int		closed;		/* CLOSE was asked for */
 	/* what the message being processed asked for */
@@ -241,6 +245,16 @@ fuzz_input(const uint8_t *p, size_t len)
 	memset(&o, 0xa5, sizeof(o));
 	ctrl_input(&F.c, p, len, &o);
 	fuzz_out(&o);
+	if (F.startfail && (o.act & CTRL_ACT_START)) {
+		/* relay.c relay_apply(): call_start() failed */
+		ctrl_call_failed(&F.c, &o);
+		FUZZ_CHECK(!(o.act & CTRL_ACT_START));
+		FUZZ_CHECK(o.act & CTRL_ACT_HANGUP);
+		FUZZ_CHECK(o.msg[0].type == PPTP_OCRP &&
+		    o.msg[0].u.ocrp.result == PPTP_OCRP_GENERAL &&
+		    o.msg[0].u.ocrp.error == PPTP_ERR_PACERROR);
+		fuzz_out(&o);
+	}
 	if (o.act & CTRL_ACT_CLOSE)
 		F.closing = 1;
 }
@@ -325,6 +339,7 @@ LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 		return 0;
 	memset(&F, 0, sizeof(F));
 	F.noresource = p[0] & 1;
+	F.startfail = (p[0] >> 1) & 1;
 	ctrl_init(&F.c, (uint16_t)(p[1] << 8 | p[2]), F.noresource,
 	    "fuzzhost");
 	for (off = 3; off < n; ) {

@@ -180,6 +180,46 @@ def case_pppd_never_starts(env):
                       'no CDN/StopCCRQ for a missing pppd: %r')
 
 
+def case_launcher_gone(env):
+    """pppd cannot be started for an accepted Outgoing-Call-Request (here
+    its launcher was killed while waiting; with "datapath kernel", the
+    kernel's socket could not be made): the OCRP says General Error,
+    PAC-Error (RFC 2637 2.8, 2.16) instead of Connected and a
+    Call-Disconnect-Notify after it, a StopCCRQ closes the connection, the
+    log says why, and the master serves the next client."""
+    only_ours('the launcher is ours')
+    srv = env.server(fake=FAKE, remoteip='10.0.1.1')
+    c = env.ctrl('127.0.0.2')
+    c.start()
+    check(wait_for(lambda: len(srv.ctrl_pids()) == 1, 2.0), 'no pptpctrl')
+    pid = srv.ctrl_pids()[0]
+    kids = srv.children(pid)
+    check(len(kids) == 1, 'pptpctrl %d has children %r, not one launcher',
+          pid, kids)
+    os.kill(kids[0]['pid'], signal.SIGKILL)
+    check(wait_for(lambda: not srv.children(pid), 2.0), 'launcher not reaped')
+    c.send_msg(OCRQ, call_id=0x77)
+    m = c.expect(OCRP)
+    check(m.result == 2 and m.error == 6,
+          'OCRP result %d error %d, not 2 (General Error) 6 (PAC-Error)',
+          m.result, m.error)
+    check(m.peer_call_id == 0x77, 'OCRP peer call id %#x', m.peer_call_id)
+    c.expect(STOPCCRQ, 2.0)
+    c.send_msg(STOPCCRP)
+    c.expect_close(3.0)
+    check(wait_for(lambda: 'starting pppd failed; refusing the call' in
+                   srv.log(), 2.0), 'refusal not logged: %s',
+          srv.log()[-1500:])
+    check(not srv.records(), 'a pppd ran: %r', srv.records())
+    check(wait_for(lambda: not srv.ctrl_pids(), 3.0), 'pptpctrl stayed')
+    check(' up (client window' not in srv.log() and
+          ' ended: GRE in' not in srv.log(),
+          'a call that never was logged as up or ended: %s', srv.log()[-1500:])
+    c2, rec2, _ = up_call(env, srv, '127.0.0.3')
+    check('10.0.0.1:10.0.1.1' in rec2.argv,
+          'the one address was not free again: %r', rec2.argv)
+
+
 def case_pty_blocked(env):
     """pppd never reads its pty: the server keeps answering Echo-Requests
     at once, does not spin, and tears down promptly."""
@@ -328,5 +368,6 @@ def case_pptpctrl_exec_fails(env):
 if __name__ == '__main__':
     main([case_icmp_errors, case_gre_listener_gone,
           case_pppd_exits_before_lcp, case_pppd_killed_mid_session,
-          case_pppd_never_starts, case_pty_blocked, case_fd_exhaustion,
+          case_pppd_never_starts, case_launcher_gone, case_pty_blocked,
+          case_fd_exhaustion,
           case_sigkill_pptpctrl, case_pptpctrl_exec_fails], case_timeout=90)

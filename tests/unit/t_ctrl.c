@@ -665,6 +665,57 @@ test_pppd_exit(void)
 }
 
 static void
+test_call_failed(void)
+{
+	static const enum ctrl_state others[] = { CTRL_IDLE, CTRL_ESTABLISHED,
+	    CTRL_CALL_DONE, CTRL_WAIT_STOP_REPLY, CTRL_CLOSED };
+	size_t i;
+
+	ct_ctx = "call failed";
+	/* The relay could not start pppd for the OCRQ just taken: the OCRP
+	 * becomes General Error / PAC-Error (2.8, 2.16), a StopCCRQ
+	 * follows, the pty is hung up, nothing is started. */
+	setup(CTRL_ESTABLISHED);
+	ocrq(PEERID, 64000);
+	CHECK_EQ(o.act, CTRL_ACT_START);
+	ctrl_call_failed(&c, &o);
+	check_out();
+	CHECK_EQ(o.n, 2);
+	check_ocrp_error(&o.msg[0], PEERID, PPTP_ERR_PACERROR);
+	CHECK_EQ(o.msg[0].u.ocrp.call_id, 0);
+	CHECK_EQ(o.msg[0].u.ocrp.speed, 0);
+	CHECK_EQ(o.msg[0].u.ocrp.window, 0);
+	CHECK_EQ(o.msg[1].type, PPTP_STOPCCRQ);
+	CHECK_EQ(o.msg[1].u.stop.code, PPTP_STOP_NONE);
+	CHECK_EQ(o.act, CTRL_ACT_HANGUP);
+	CHECK(o.why != NULL);
+	CHECK_EQ(c.state, CTRL_WAIT_STOP_REPLY);
+	/* no second call on this connection */
+	ocrq(PEERID + 1, 1000);
+	CHECK_EQ(o.act & CTRL_ACT_START, 0);
+	/* their StopCCRP closes */
+	input(msg(PPTP_STOPCCRP));
+	CHECK_EQ(o.act, CTRL_ACT_CLOSE);
+
+	/* Only right after a START: anywhere else it changes nothing. */
+	setup(CTRL_CALL);
+	memset(&o, 0, sizeof(o));
+	ctrl_call_failed(&c, &o);
+	CHECK_IGNORED();
+	CHECK_EQ(c.state, CTRL_CALL);
+	for (i = 0; i < nitems(others); i++) {
+		setup(others[i]);
+		memset(&o, 0, sizeof(o));
+		o.act = CTRL_ACT_START;
+		ctrl_call_failed(&c, &o);
+		CHECK_EQ(o.n, 0);
+		CHECK_EQ(o.act, CTRL_ACT_START);
+		CHECK_EQ(c.state, others[i]);
+	}
+	ct_ctx = "";
+}
+
+static void
 test_shutdown(void)
 {
 	ct_ctx = "shutdown";
@@ -927,6 +978,7 @@ main(void)
 	test_closed();
 	test_malformed();
 	test_pppd_exit();
+	test_call_failed();
 	test_shutdown();
 	test_echo();
 	test_captures();
