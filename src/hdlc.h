@@ -36,6 +36,7 @@ struct hdlc_dec {
 struct hdlc_enc {
 	uint32_t	accm;
 	uint8_t		esc[256];	/* 1 = octet must be escaped */
+	uint8_t		out[256][2];	/* what the octet becomes, 1 or 2 */
 };
 
 uint16_t	hdlc_fcs(uint16_t fcs, const uint8_t *, size_t);
