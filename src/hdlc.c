@@ -2,32 +2,13 @@
  * RFC 1662 async HDLC framing between pptpctrl and pppd's pty.
  *
  * Speed matters here: every byte of every packet passes through one of
- * these loops.  The FCS is computed over contiguous bytes eight at a time
- * (slice-by-8 tables), and the escape loops copy runs of ordinary octets
- * with one table lookup per octet.
+ * these loops, and through the FCS (fcs.c).
  */
 #include "autoconf.h"
 
 #include <string.h>
 
 #include "hdlc.h"
-#include "fcstab.h"
-
-uint16_t
-hdlc_fcs(uint16_t fcs, const uint8_t *p, size_t len)
-{
-	while (len >= 8) {
-		fcs ^= (uint16_t)(p[0] | p[1] << 8);
-		fcs = fcstab[7][fcs & 0xff] ^ fcstab[6][fcs >> 8] ^
-		    fcstab[5][p[2]] ^ fcstab[4][p[3]] ^ fcstab[3][p[4]] ^
-		    fcstab[2][p[5]] ^ fcstab[1][p[6]] ^ fcstab[0][p[7]];
-		p += 8;
-		len -= 8;
-	}
-	while (len--)
-		fcs = (uint16_t)((fcs >> 8) ^ fcstab[0][(fcs ^ *p++) & 0xff]);
-	return fcs;
-}
 
 void
 hdlc_dec_init(struct hdlc_dec *d)

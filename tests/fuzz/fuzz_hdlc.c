@@ -16,9 +16,10 @@
  *    decodes back to the same frame with a fresh decoder;
  *  - the whole input taken as one payload (when it fits) round-trips, and
  *    a payload shorter than 2 octets comes back as a runt;
- *  - the decoder's frames and counters, and the encoder's every octet, are
- *    those of plain octet-at-a-time models of RFC 1662 written here (the
- *    code under test is tuned: branch-free, several octets a step).
+ *  - the decoder's frames and counters, the encoder's every octet and the
+ *    FCS of the input are those of plain octet-at-a-time models of RFC
+ *    1662 written here (the code under test is tuned: branch-free,
+ *    several octets a step, carry-less multiplication).
  */
 #include "autoconf.h"
 
@@ -30,6 +31,7 @@
 #include "hdlc.h"
 
 #include "fuzz.h"
+#include "../unit/fcs_ref.h"
 
 #define FUZZ_MAXFRAMES	256
 
@@ -243,6 +245,9 @@ LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 		fuzz_decode(&bytes, p, n, 1, 0);
 		fuzz_same(&whole, &bytes);
 	}
+	/* The FCS against the bit-at-a-time generator (RFC 1662 C.1). */
+	FUZZ_CHECK(hdlc_fcs(HDLC_FCS_INIT, p, n) ==
+	    fcs_bitwise(HDLC_FCS_INIT, p, n));
 	/* The input as a payload. */
 	if (n <= PPTP_MAX_PPP)
 		fuzz_check_encoding(p, n);

@@ -16,22 +16,8 @@
 #include "util.h"
 
 #include "ctest.h"
+#include "fcs_ref.h"
 #include "vectors.h"
-
-/* RFC 1662 C.1, one octet, bit by bit (P = 0x8408). */
-static uint16_t
-fcs_bitwise(uint16_t fcs, const uint8_t *p, size_t n)
-{
-	int i;
-
-	while (n--) {
-		fcs ^= *p++;
-		for (i = 0; i < 8; i++)
-			fcs = (fcs & 1) ? (uint16_t)((fcs >> 1) ^ 0x8408) :
-			    (uint16_t)(fcs >> 1);
-	}
-	return fcs;
-}
 
 /* Reference encoder: flag, escaped payload and FCS (LSB first), flag. */
 static size_t
@@ -138,6 +124,33 @@ test_fcs(void)
 		CHECK_EQ(hdlc_fcs(hdlc_fcs(HDLC_FCS_INIT, b, i / 2), b + i / 2,
 		    i + 2 - i / 2), HDLC_FCS_GOOD);
 	}
+}
+
+/* Every length a frame can have, at every alignment and from any FCS so
+ * far, against the bit-at-a-time generator: frames of 64 bytes and more
+ * take the carry-less multiplication path where the CPU has it. */
+static void
+test_fcs_lengths(void)
+{
+	static uint8_t b[HDLC_MAX_FRAME + 16];
+	uint32_t x = 0x12345678;
+	size_t len, off, bad = 0;
+	uint16_t init;
+
+	for (len = 0; len < sizeof(b); len++) {
+		x = x * 1103515245 + 12345;
+		b[len] = (uint8_t)(x >> 16);
+	}
+	for (len = 0; len + 16 <= sizeof(b); len += len < 300 ? 1 : 37) {
+		for (off = 0; off < 16; off += len < 300 ? 5 : 1) {
+			init = (uint16_t)(len * 2654435761u >> 13);
+			if (hdlc_fcs(init, b + off, len) !=
+			    fcs_bitwise(init, b + off, len) && bad++ < 5)
+				fprintf(stderr, "  fcs: length %zu offset %zu\n",
+				    len, off);
+		}
+	}
+	CHECK_EQ(bad, 0);
 }
 
 /* The GRE payload of a captured packet (the PPP frame). */
@@ -469,6 +482,7 @@ int
 main(void)
 {
 	test_fcs();
+	test_fcs_lengths();
 	test_encode();
 	test_decode_split();
 	test_decode_errors();
