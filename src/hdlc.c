@@ -91,15 +91,8 @@ hdlc_unescape(struct hdlc_dec *d, const uint8_t *in, size_t n)
 		UNESC(in[i + 3]); UNESC(in[i + 4]); UNESC(in[i + 5]);
 		UNESC(in[i + 6]); UNESC(in[i + 7]);
 	}
-	for (; i < m; i++) {
-		c = in[i];
-		if (c == HDLC_FLAG)
-			break;
-		e = c == HDLC_ESC;
-		d->buf[o] = (uint8_t)(c ^ x);
-		o += 1 - e;
-		x = (0u - e) & HDLC_TRANS;
-	}
+	for (; i < m && in[i] != HDLC_FLAG; i++)
+		UNESC(in[i]);
 	d->len = o;
 	d->esc = x != 0;
 	/* Past the room only escapes fit: anything else is too long. */
@@ -171,15 +164,13 @@ hdlc_enc_init(struct hdlc_enc *e, uint32_t accm)
 	}
 }
 
-static size_t
+/* What c becomes, 1 or 2 octets: two are stored, the second overwritten
+ * unless the first was an escape; one store and no branch per octet. */
+static inline size_t
 hdlc_put(const struct hdlc_enc *e, uint8_t *out, size_t o, uint8_t c)
 {
-	if (e->esc[c]) {
-		out[o++] = HDLC_ESC;
-		out[o++] = c ^ HDLC_TRANS;
-	} else
-		out[o++] = c;
-	return o;
+	memcpy(out + o, e->out[c], 2);
+	return o + 1 + e->esc[c];
 }
 
 size_t
@@ -194,12 +185,8 @@ hdlc_encode(const struct hdlc_enc *e, const uint8_t *in, size_t n,
 	/* RFC 1662 C.2: the complemented FCS, least significant octet first. */
 	fcs = hdlc_fcs(HDLC_FCS_INIT, in, n) ^ 0xffff;
 	out[o++] = HDLC_FLAG;
-	/* Two octets stored for each (the second overwritten unless the
-	 * first was an escape): one store and no branch per octet. */
-	for (i = 0; i < n; i++) {
-		memcpy(out + o, e->out[in[i]], 2);
-		o += 1 + e->esc[in[i]];
-	}
+	for (i = 0; i < n; i++)
+		o = hdlc_put(e, out, o, in[i]);
 	o = hdlc_put(e, out, o, (uint8_t)(fcs & 0xff));
 	o = hdlc_put(e, out, o, (uint8_t)(fcs >> 8));
 	out[o++] = HDLC_FLAG;
