@@ -16,33 +16,8 @@
 #include "util.h"
 
 #include "ctest.h"
-#include "fcs_ref.h"
+#include "hdlc_ref.h"
 #include "vectors.h"
-
-/* Reference encoder: flag, escaped payload and FCS (LSB first), flag. */
-static size_t
-ref_encode(uint32_t accm, const uint8_t *p, size_t n, uint8_t *out)
-{
-	uint8_t tmp[2 * PPTP_MAX_PPP + 8];
-	uint16_t fcs = fcs_bitwise(0xffff, p, n) ^ 0xffff;
-	size_t i, o = 0;
-
-	memcpy(tmp, p, n);
-	tmp[n] = (uint8_t)fcs;
-	tmp[n + 1] = (uint8_t)(fcs >> 8);
-	out[o++] = 0x7e;
-	for (i = 0; i < n + 2; i++) {
-		uint8_t c = tmp[i];
-
-		if (c == 0x7e || c == 0x7d || (c < 0x20 && (accm >> c) & 1)) {
-			out[o++] = 0x7d;
-			out[o++] = c ^ 0x20;
-		} else
-			out[o++] = c;
-	}
-	out[o++] = 0x7e;
-	return o;
-}
 
 /* Collected decoder output. */
 struct frames {
