@@ -9,6 +9,18 @@
 #include <string.h>
 
 #include "hdlc.h"
+#include "hdlcx.h"
+
+/* The vector loops (hdlcx.c): -1 until the CPU was asked. */
+static int hdlc_vec = -1;
+
+int
+hdlc_accel(int want)
+{
+	if (want >= 0 || hdlc_vec < 0)
+		hdlc_vec = want != 0 && hdlcx_available();
+	return hdlc_vec;
+}
 
 void
 hdlc_dec_init(struct hdlc_dec *d)
@@ -80,13 +92,15 @@ has_flag(const uint8_t *p)
 static size_t
 hdlc_unescape(struct hdlc_dec *d, const uint8_t *in, size_t n)
 {
-	size_t i, o = d->len, room = sizeof(d->buf) - d->len;
+	size_t i = 0, o = d->len, room = sizeof(d->buf) - d->len;
 	size_t m = n < room ? n : room;
 	unsigned int x = d->esc ? HDLC_TRANS : 0, e;
 	uint8_t c;
 
 	/* o <= d->len + i < sizeof(d->buf): the first m octets fit. */
-	for (i = 0; i + 8 <= m && !has_flag(in + i); i += 8) {
+	if (m >= 64 && hdlc_accel(-1))
+		i = hdlcx_unescape(d->buf, &o, in, m, &x);
+	for (; i + 8 <= m && !has_flag(in + i); i += 8) {
 		UNESC(in[i]); UNESC(in[i + 1]); UNESC(in[i + 2]);
 		UNESC(in[i + 3]); UNESC(in[i + 4]); UNESC(in[i + 5]);
 		UNESC(in[i + 6]); UNESC(in[i + 7]);
@@ -178,14 +192,16 @@ hdlc_encode(const struct hdlc_enc *e, const uint8_t *in, size_t n,
     uint8_t *out, size_t cap)
 {
 	uint16_t fcs;
-	size_t i, o = 0;
+	size_t i = 0, o = 0;
 
 	if (cap < HDLC_ENC_MAX(n))
 		return 0;
 	/* RFC 1662 C.2: the complemented FCS, least significant octet first. */
 	fcs = hdlc_fcs(HDLC_FCS_INIT, in, n) ^ 0xffff;
 	out[o++] = HDLC_FLAG;
-	for (i = 0; i < n; i++)
+	if (n >= 32 && hdlc_accel(-1))
+		i = hdlcx_escape(e, in, n, out, &o);
+	for (; i < n; i++)
 		o = hdlc_put(e, out, o, in[i]);
 	o = hdlc_put(e, out, o, (uint8_t)(fcs & 0xff));
 	o = hdlc_put(e, out, o, (uint8_t)(fcs >> 8));

@@ -39,6 +39,11 @@ struct hdlc_enc {
 	uint8_t		out[256][2];	/* what the octet becomes, 1 or 2 */
 };
 
+/*
+ * Whether the vector loops (hdlcx.c) are used: want 1 = where the CPU has
+ * them (the default), 0 = never, -1 = only ask.  Tests run both forms.
+ */
+int		hdlc_accel(int want);
 uint16_t	hdlc_fcs(uint16_t fcs, const uint8_t *, size_t);
 void		hdlc_dec_init(struct hdlc_dec *);
 /*

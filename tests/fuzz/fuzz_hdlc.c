@@ -18,7 +18,8 @@
  *    a payload shorter than 2 octets comes back as a runt;
  *  - the decoder's frames and counters, the encoder's every octet and the
  *    FCS of the input are those of plain octet-at-a-time models of RFC
- *    1662 (the decoder's here, the others in unit/hdlc_ref.h; the code
+ *    1662, with hdlc.c's scalar loops and with its vector loops (hdlcx.c)
+ *    where the CPU has them (the decoder's here, the others in unit/hdlc_ref.h; the code
  *    under test is tuned: branch-free, several octets a step, carry-less
  *    multiplication).
  */
@@ -178,15 +179,13 @@ fuzz_same(const struct fuzz_run *a, const struct fuzz_run *b)
 	    a->nframes == FUZZ_MAXFRAMES);
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
+static void
+fuzz_one(const uint8_t *p, size_t n)
 {
 	static struct fuzz_run whole, cut, bytes;	/* cut: the model first */
 	uint32_t accm;
 	size_t chunk;
 
-	if (n < 2)
-		return 0;
 	switch (p[0]) {
 	case 0:
 		accm = 0xffffffffU;
@@ -196,7 +195,7 @@ LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 		break;
 	case 2:
 		if (n < 6)
-			return 0;
+			return;
 		accm = (uint32_t)p[2] << 24 | (uint32_t)p[3] << 16 |
 		    (uint32_t)p[4] << 8 | p[5];
 		break;
@@ -224,5 +223,18 @@ LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 	/* The input as a payload. */
 	if (n <= PPTP_MAX_PPP)
 		fuzz_check_encoding(p, n);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
+{
+	if (n < 2)
+		return 0;
+	/* Both forms of the loops: scalar, then vector where the CPU has
+	 * them (src/hdlcx.c). */
+	hdlc_accel(0);
+	fuzz_one(p, n);
+	if (hdlc_accel(1))
+		fuzz_one(p, n);
 	return 0;
 }

@@ -453,8 +453,151 @@ test_round_trip(void)
 	}
 }
 
-int
-main(void)
+/* xorshift64: the same "random" streams on every run. */
+static uint64_t
+rnd(void)
+{
+	static uint64_t s = 0x9e3779b97f4a7c15ULL;
+
+	s ^= s << 13;
+	s ^= s >> 7;
+	s ^= s << 17;
+	return s;
+}
+
+/* A payload octet: uniform, or mostly octets that must be escaped. */
+static uint8_t
+rnd_octet(int dense)
+{
+	static const uint8_t hot[] = { 0x7d, 0x7e, 0x00, 0x11, 0x13, 0x1f,
+	    0x20, 0x5d, 0x5e, 0xff };
+	uint64_t r = rnd();
+
+	if (dense && (r & 3) != 0)
+		return hot[(r >> 8) % sizeof(hot)];
+	return (uint8_t)(r >> 16);
+}
+
+/* Decode in random cuts with the vector loops on or off. */
+static void
+decode_mode(int accel, const uint8_t *s, size_t n, uint64_t seed,
+    struct hdlc_dec *d, struct frames *f)
+{
+	const uint8_t *fr;
+	size_t off = 0, end, c, flen;
+	uint64_t cut = seed;
+
+	hdlc_accel(accel);
+	hdlc_dec_init(d);
+	memset(f, 0, sizeof(*f));
+	while (off < n) {
+		cut = cut * 6364136223846793005ULL + 1442695040888963407ULL;
+		end = off + 1 + (size_t)(cut >> 33) % 3000;
+		if (end > n)
+			end = n;
+		while (off < end) {
+			c = hdlc_decode(d, s + off, end - off, &fr, &flen);
+			off += c;
+			if (fr != NULL && f->n < nitems(f->len)) {
+				memcpy(f->data[f->n], fr, flen);
+				f->len[f->n++] = flen;
+			}
+		}
+	}
+}
+
+/*
+ * The vector loops against the scalar ones and the octet-at-a-time
+ * encoder: random payloads of every size class, dense in octets that need
+ * escaping or not, every ACCM kind, streams with noise, stray and doubled
+ * escapes, aborts and giants, cut at random.
+ */
+static void
+test_vector_vs_scalar(void)
+{
+	static const uint32_t accms[] = { 0xffffffffU, 0, 0x000a0000U,
+	    0x5a5a5a5aU };
+	static uint8_t s[40000], ref[HDLC_ENC_MAX(PPTP_MAX_PPP + 64)];
+	static struct frames fa, fb;
+	struct hdlc_dec da, db;
+	struct hdlc_enc e;
+	uint8_t p[PPTP_MAX_PPP + 64];
+	size_t n, len, k, i, r;
+	int round, a, frames = 0;
+
+	for (round = 0; round < 300; round++) {
+		a = round % (int)nitems(accms);
+		hdlc_enc_init(&e, accms[a]);
+		for (n = 0; n + HDLC_ENC_MAX(sizeof(p)) + 8 < sizeof(s); ) {
+			len = (size_t)(rnd() % (round & 1 ? 200 : sizeof(p)));
+			for (i = 0; i < len; i++)
+				p[i] = rnd_octet(round % 3 == 0);
+			hdlc_accel(round & 2 ? 1 : 0);
+			k = hdlc_encode(&e, p, len, s + n, sizeof(s) - n);
+			r = ref_encode(accms[a], p, len, ref);
+			CHECK_EQ(k, r);
+			if (k != r || memcmp(s + n, ref, r) != 0) {
+				CHECK(memcmp(s + n, ref, r) == 0);
+				fprintf(stderr, "  round %d, length %zu, "
+				    "vectors %d\n", round, len, hdlc_accel(-1));
+				return;
+			}
+			n += k;
+			frames++;
+			/* Now and then: noise, "7d 7d", "7d 7e", flags. */
+			switch (rnd() % 8) {
+			case 0:
+				s[n++] = 0x7d;
+				s[n++] = 0x7d;
+				s[n++] = (uint8_t)rnd();
+				break;
+			case 1:
+				s[n - 1] = 0x7d;
+				s[n++] = 0x7e;
+				break;
+			case 2:
+				s[n - 1 - rnd() % 4] ^= 0x04;
+				break;
+			case 3:
+				s[n++] = 0x7e;
+				break;
+			default:
+				break;
+			}
+		}
+		decode_mode(0, s, n, (uint64_t)round, &da, &fa);
+		decode_mode(1, s, n, (uint64_t)round * 7 + 1, &db, &fb);
+		CHECK_EQ(fa.n, fb.n);
+		CHECK_EQ(da.frames, db.frames);
+		CHECK_EQ(da.bad_fcs, db.bad_fcs);
+		CHECK_EQ(da.runts, db.runts);
+		CHECK_EQ(da.giants, db.giants);
+		for (i = 0; i < fa.n && i < fb.n; i++) {
+			CHECK_EQ(fa.len[i], fb.len[i]);
+			CHECK_MEM(fa.data[i], fb.data[i], fa.len[i]);
+		}
+	}
+	/* Giants: a run longer than any frame, with escapes in it. */
+	for (round = 0; round < 20; round++) {
+		s[0] = 0x7e;
+		for (n = 1; n < 5000; n++)
+			s[n] = (uint8_t)(rnd_octet(round & 1) | 0x01);
+		for (n = 1; n < 5000; n++)
+			if (s[n] == 0x7f)
+				s[n] = 0x7d;
+		s[n++] = 0x7e;
+		n += hdlc_encode(&e, p, 100, s + n, sizeof(s) - n);
+		decode_mode(0, s, n, (uint64_t)round, &da, &fa);
+		decode_mode(1, s, n, (uint64_t)round + 99, &db, &fb);
+		CHECK_EQ(da.giants, db.giants);
+		CHECK_EQ(fa.n, fb.n);
+		CHECK_EQ(fa.n, 1);
+	}
+	CHECK(frames > 10000);
+}
+
+static void
+run_all(void)
 {
 	test_fcs();
 	test_fcs_lengths();
@@ -462,5 +605,21 @@ main(void)
 	test_decode_split();
 	test_decode_errors();
 	test_round_trip();
+}
+
+int
+main(void)
+{
+	ct_ctx = "(scalar loops)";
+	hdlc_accel(0);
+	run_all();
+	if (hdlc_accel(1)) {
+		ct_ctx = "(vector loops)";
+		run_all();
+		ct_ctx = "";
+		test_vector_vs_scalar();
+	} else
+		printf("t_hdlc: this CPU has no AVX-512 VBMI2: the vector "
+		    "loops are not tested here\n");
 	return ct_done("t_hdlc");
 }
