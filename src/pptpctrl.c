@@ -25,6 +25,7 @@
 
 #include "config.h"
 #include "gresock.h"
+#include "hdlc.h"
 #include "log.h"
 #include "master.h"
 #include "pppd.h"
@@ -271,6 +272,34 @@ setup_call(const struct ctrl_opts *o, struct relay_params *rp,
 	rp->ppp = l;
 }
 
+/*
+ * Whether GLIBC_TUNABLES masks a CPU feature the vector HDLC loops need
+ * (glibc.cpu.hwcaps=-AVX512F,...): where a hypervisor or kernel does not
+ * keep a process's AVX-512 state (some user-mode-linux builds), the
+ * administrator masks it for glibc, and we follow the same word.
+ */
+static int
+avx512_masked(void)
+{
+	static const char *const need[] = { "-AVX512F", "-AVX512BW",
+	    "-AVX512VL", "-AVX512_VBMI", "-AVX512_VBMI2" };
+	const char *t = getenv("GLIBC_TUNABLES"), *p;
+	size_t i, n;
+
+	if (t == NULL || (t = strstr(t, "glibc.cpu.hwcaps=")) == NULL)
+		return 0;
+	t += strlen("glibc.cpu.hwcaps=");
+	for (; *t != '\0' && *t != ':'; t = *p == ',' ? p + 1 : p) {
+		p = t + strcspn(t, ",:");
+		for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+			n = strlen(need[i]);
+			if ((size_t)(p - t) == n && strncmp(t, need[i], n) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -284,6 +313,7 @@ main(int argc, char **argv)
 
 	parse_args(&o, argc, argv);
 	log_init("pptpctrl", o.foreground, o.debug);
+	hdlc_accel(!avx512_masked());
 	signal(SIGPIPE, SIG_IGN);
 	len = sizeof(peer);
 	if (getpeername(0, (struct sockaddr *)&peer, &len) == -1 ||

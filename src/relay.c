@@ -175,6 +175,9 @@ call_start(struct relay *r)
 	proctitle_call(r->ctrl.peer_call_id, r->ctrl.call_id);
 	log_info("call %u/%u up (client window %u, %u bps)", r->ctrl.call_id,
 	    r->ctrl.peer_call_id, r->ctrl.peer_window, r->ctrl.maxbps);
+	if (!r->p->kernel)
+		log_debug("HDLC on the pty: %s loops", hdlc_accel(-1) ?
+		    "AVX-512" : "scalar");
 	return 0;
 }
 
