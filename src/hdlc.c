@@ -11,14 +11,18 @@
 #include "hdlc.h"
 #include "hdlcx.h"
 
-/* The vector loops (hdlcx.c): -1 until the CPU was asked. */
+/* The vector loops in use (hdlcx.c): -1 until the CPU was asked. */
 static int hdlc_vec = -1;
 
 int
 hdlc_accel(int want)
 {
-	if (want >= 0 || hdlc_vec < 0)
-		hdlc_vec = want != 0 && hdlcx_available();
+	int have = hdlcx_level();
+
+	if (want >= 0)
+		hdlc_vec = want < have ? want : have;
+	else if (hdlc_vec < 0)
+		hdlc_vec = have;
 	return hdlc_vec;
 }
 
@@ -98,8 +102,8 @@ hdlc_unescape(struct hdlc_dec *d, const uint8_t *in, size_t n)
 	uint8_t c;
 
 	/* o <= d->len + i < sizeof(d->buf): the first m octets fit. */
-	if (m >= 64 && hdlc_accel(-1))
-		i = hdlcx_unescape(d->buf, &o, in, m, &x);
+	if (m >= 32 && hdlc_accel(-1) != HDLCX_SCALAR)
+		i = hdlcx_unescape(hdlc_vec, d->buf, &o, in, m, &x);
 	for (; i + 8 <= m && !has_flag(in + i); i += 8) {
 		UNESC(in[i]); UNESC(in[i + 1]); UNESC(in[i + 2]);
 		UNESC(in[i + 3]); UNESC(in[i + 4]); UNESC(in[i + 5]);
@@ -199,8 +203,8 @@ hdlc_encode(const struct hdlc_enc *e, const uint8_t *in, size_t n,
 	/* RFC 1662 C.2: the complemented FCS, least significant octet first. */
 	fcs = hdlc_fcs(HDLC_FCS_INIT, in, n) ^ 0xffff;
 	out[o++] = HDLC_FLAG;
-	if (n >= 32 && hdlc_accel(-1))
-		i = hdlcx_escape(e, in, n, out, &o);
+	if (n >= 16 && hdlc_accel(-1) != HDLCX_SCALAR)
+		i = hdlcx_escape(hdlc_vec, e, in, n, out, &o);
 	for (; i < n; i++)
 		o = hdlc_put(e, out, o, in[i]);
 	o = hdlc_put(e, out, o, (uint8_t)(fcs & 0xff));

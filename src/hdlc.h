@@ -40,8 +40,9 @@ struct hdlc_enc {
 };
 
 /*
- * Whether the vector loops (hdlcx.c) are used: want 1 = where the CPU has
- * them (the default), 0 = never, -1 = only ask.  Tests run both forms.
+ * Which loops escape and unescape: 0 = scalar, 1 = AVX2, 2 = AVX-512 VBMI2
+ * (hdlcx.c).  want = the most to use (capped at what the CPU has; the
+ * default is the best), or -1 to only ask.  Returns the loops in use.
  */
 int		hdlc_accel(int want);
 uint16_t	hdlc_fcs(uint16_t fcs, const uint8_t *, size_t);

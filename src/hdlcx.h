@@ -10,11 +10,17 @@
 
 struct hdlc_enc;
 
-int	hdlcx_available(void);
-/* Both return how many input octets they took: whole blocks only. */
-size_t	hdlcx_unescape(uint8_t *out, size_t *o, const uint8_t *in, size_t m,
-	    unsigned int *x);
-size_t	hdlcx_escape(const struct hdlc_enc *, const uint8_t *in, size_t n,
-	    uint8_t *out, size_t *o);
+/* The loops there are: the CPU's best, and what hdlc_accel() takes. */
+#define HDLCX_SCALAR		0
+#define HDLCX_AVX2_LEVEL	1
+#define HDLCX_AVX512		2
+
+int	hdlcx_level(void);
+/* Both return how many input octets they took: whole blocks only.  The
+ * level is HDLCX_AVX2_LEVEL or HDLCX_AVX512, at most hdlcx_level(). */
+size_t	hdlcx_unescape(int level, uint8_t *out, size_t *o, const uint8_t *in,
+	    size_t m, unsigned int *x);
+size_t	hdlcx_escape(int level, const struct hdlc_enc *, const uint8_t *in,
+	    size_t n, uint8_t *out, size_t *o);
 
 #endif

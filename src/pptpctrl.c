@@ -273,31 +273,34 @@ setup_call(const struct ctrl_opts *o, struct relay_params *rp,
 }
 
 /*
- * Whether GLIBC_TUNABLES masks a CPU feature the vector HDLC loops need
+ * The most the vector HDLC loops may use, after GLIBC_TUNABLES
  * (glibc.cpu.hwcaps=-AVX512F,...): where a hypervisor or kernel does not
- * keep a process's AVX-512 state (some user-mode-linux builds), the
+ * keep a process's AVX state (some user-mode-linux builds), the
  * administrator masks it for glibc, and we follow the same word.
  */
 static int
-avx512_masked(void)
+hdlc_allowed(void)
 {
-	static const char *const need[] = { "-AVX512F", "-AVX512BW",
-	    "-AVX512VL", "-AVX512_VBMI", "-AVX512_VBMI2" };
+	static const char *const word[] = { "-AVX", "-AVX2", "-AVX512F",
+	    "-AVX512BW", "-AVX512VL", "-AVX512_VBMI", "-AVX512_VBMI2" };
+	static const int cap[] = { 0, 0, 1, 1, 1, 1, 1 };
 	const char *t = getenv("GLIBC_TUNABLES"), *p;
 	size_t i, n;
+	int most = 2;
 
 	if (t == NULL || (t = strstr(t, "glibc.cpu.hwcaps=")) == NULL)
-		return 0;
+		return most;
 	t += strlen("glibc.cpu.hwcaps=");
 	for (; *t != '\0' && *t != ':'; t = *p == ',' ? p + 1 : p) {
 		p = t + strcspn(t, ",:");
-		for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
-			n = strlen(need[i]);
-			if ((size_t)(p - t) == n && strncmp(t, need[i], n) == 0)
-				return 1;
+		for (i = 0; i < sizeof(word) / sizeof(word[0]); i++) {
+			n = strlen(word[i]);
+			if ((size_t)(p - t) == n &&
+			    strncmp(t, word[i], n) == 0 && cap[i] < most)
+				most = cap[i];
 		}
 	}
-	return 0;
+	return most;
 }
 
 int
@@ -313,7 +316,7 @@ main(int argc, char **argv)
 
 	parse_args(&o, argc, argv);
 	log_init("pptpctrl", o.foreground, o.debug);
-	hdlc_accel(!avx512_masked());
+	hdlc_accel(hdlc_allowed());
 	signal(SIGPIPE, SIG_IGN);
 	len = sizeof(peer);
 	if (getpeername(0, (struct sockaddr *)&peer, &len) == -1 ||

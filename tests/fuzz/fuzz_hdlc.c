@@ -18,8 +18,8 @@
  *    a payload shorter than 2 octets comes back as a runt;
  *  - the decoder's frames and counters, the encoder's every octet and the
  *    FCS of the input are those of plain octet-at-a-time models of RFC
- *    1662, with hdlc.c's scalar loops and with its vector loops (hdlcx.c)
- *    where the CPU has them (the decoder's here, the others in unit/hdlc_ref.h; the code
+ *    1662, with hdlc.c's scalar loops and with each vector form of them
+ *    (hdlcx.c) the CPU has (the decoder's here, the others in unit/hdlc_ref.h; the code
  *    under test is tuned: branch-free, several octets a step, carry-less
  *    multiplication).
  */
@@ -228,13 +228,16 @@ fuzz_one(const uint8_t *p, size_t n)
 int
 LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 {
+	int level, best;
+
 	if (n < 2)
 		return 0;
-	/* Both forms of the loops: scalar, then vector where the CPU has
-	 * them (src/hdlcx.c). */
-	hdlc_accel(0);
-	fuzz_one(p, n);
-	if (hdlc_accel(1))
+	best = hdlc_accel(2);
+	/* Every form of the loops the CPU has: scalar, AVX2, AVX-512
+	 * (src/hdlcx.c). */
+	for (level = 0; level <= best; level++) {
+		hdlc_accel(level);
 		fuzz_one(p, n);
+	}
 	return 0;
 }

@@ -478,7 +478,7 @@ rnd_octet(int dense)
 	return (uint8_t)(r >> 16);
 }
 
-/* Decode in random cuts with the vector loops on or off. */
+/* Decode in random cuts with the given loops. */
 static void
 decode_mode(int accel, const uint8_t *s, size_t n, uint64_t seed,
     struct hdlc_dec *d, struct frames *f)
@@ -513,7 +513,7 @@ decode_mode(int accel, const uint8_t *s, size_t n, uint64_t seed,
  * escapes, aborts and giants, cut at random.
  */
 static void
-test_vector_vs_scalar(void)
+test_vector_vs_scalar(int level)
 {
 	static const uint32_t accms[] = { 0xffffffffU, 0, 0x000a0000U,
 	    0x5a5a5a5aU };
@@ -532,7 +532,7 @@ test_vector_vs_scalar(void)
 			len = (size_t)(rnd() % (round & 1 ? 200 : sizeof(p)));
 			for (i = 0; i < len; i++)
 				p[i] = rnd_octet(round % 3 == 0);
-			hdlc_accel(round & 2 ? 1 : 0);
+			hdlc_accel(round & 2 ? level : 0);
 			k = hdlc_encode(&e, p, len, s + n, sizeof(s) - n);
 			r = ref_encode(accms[a], p, len, ref);
 			CHECK_EQ(k, r);
@@ -566,7 +566,7 @@ test_vector_vs_scalar(void)
 			}
 		}
 		decode_mode(0, s, n, (uint64_t)round, &da, &fa);
-		decode_mode(1, s, n, (uint64_t)round * 7 + 1, &db, &fb);
+		decode_mode(level, s, n, (uint64_t)round * 7 + 1, &db, &fb);
 		CHECK_EQ(fa.n, fb.n);
 		CHECK_EQ(da.frames, db.frames);
 		CHECK_EQ(da.bad_fcs, db.bad_fcs);
@@ -588,7 +588,7 @@ test_vector_vs_scalar(void)
 		s[n++] = 0x7e;
 		n += hdlc_encode(&e, p, 100, s + n, sizeof(s) - n);
 		decode_mode(0, s, n, (uint64_t)round, &da, &fa);
-		decode_mode(1, s, n, (uint64_t)round + 99, &db, &fb);
+		decode_mode(level, s, n, (uint64_t)round + 99, &db, &fb);
 		CHECK_EQ(da.giants, db.giants);
 		CHECK_EQ(fa.n, fb.n);
 		CHECK_EQ(fa.n, 1);
@@ -610,16 +610,20 @@ run_all(void)
 int
 main(void)
 {
-	ct_ctx = "(scalar loops)";
-	hdlc_accel(0);
-	run_all();
-	if (hdlc_accel(1)) {
-		ct_ctx = "(vector loops)";
+	static const char *const name[] = { "(scalar loops)", "(AVX2 loops)",
+	    "(AVX-512 loops)" };
+	int level, best = hdlc_accel(2);
+
+	for (level = 0; level <= best; level++) {
+		CHECK_EQ(hdlc_accel(level), level);
+		ct_ctx = name[level];
 		run_all();
-		ct_ctx = "";
-		test_vector_vs_scalar();
-	} else
-		printf("t_hdlc: this CPU has no AVX-512 VBMI2: the vector "
-		    "loops are not tested here\n");
+		if (level > 0)
+			test_vector_vs_scalar(level);
+	}
+	if (best < 2)
+		printf("t_hdlc: this CPU has no %s: those loops are not tested "
+		    "here\n", best == 0 ? "AVX2 and no AVX-512 VBMI2" :
+		    "AVX-512 VBMI2");
 	return ct_done("t_hdlc");
 }
