@@ -128,6 +128,10 @@ def case_data_both_ways(env):
     check(not extra, 'unexpected data packets: %r', extra)
 
 
+ORDER = ['scalar', 'AVX2', 'AVX-512']
+WRAPPED = bool(os.environ.get('PPTPD_WRAPPER', '').split())
+
+
 def cpu_hdlc_loops():
     """The best HDLC loops src/hdlcx.c can use here, from the CPU's
     features as the kernel lists them."""
@@ -171,10 +175,13 @@ def case_hdlc_loops(env):
             check(p is not None and p.payload == pl,
                   '%s loops: %d-octet payload came back as %r', want, size,
                   p and p.payload[:40].hex())
-        check(wait_for(lambda: 'HDLC on the pty: %s loops' % want in
-                       srv.log(), 2.0),
-              'no "HDLC on the pty: %s loops" in the log:\n%s', want,
-              srv.log()[-1500:])
+        # Under valgrind (PPTPD_WRAPPER) the process sees valgrind's CPU,
+        # which has no AVX-512: any form up to the one expected will do.
+        ok = ORDER[:ORDER.index(want) + 1] if WRAPPED else [want]
+        check(wait_for(lambda: any('HDLC on the pty: %s loops' % w in
+                                   srv.log() for w in ok), 2.0),
+              'no "HDLC on the pty: %s loops" in the log:\n%s',
+              ' or '.join(ok), srv.log()[-1500:])
         c.close()
         srv.stop()
 
