@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "cpu.h"
 #include "hdlc.h"
 #include "fcstab.h"
 
@@ -45,19 +46,6 @@ typedef long long v2di __attribute__((vector_size(16)));
 #define K128_HI	0x81bf
 #define K512_LO	0x922d
 #define K512_HI	0x47e3
-
-static int
-have_clmul(void)
-{
-	static int have = -1;
-	unsigned int a = 1, b, c = 0, d;
-
-	if (have < 0) {
-		__asm__("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
-		have = (c >> 1) & 1;		/* CPUID.1:ECX.PCLMULQDQ */
-	}
-	return have;
-}
 
 __attribute__((target("pclmul,sse2")))
 static v2di
@@ -113,7 +101,7 @@ uint16_t
 hdlc_fcs(uint16_t fcs, const uint8_t *p, size_t len)
 {
 #ifdef FCS_CLMUL
-	if (len >= 64 && have_clmul())
+	if (len >= 64 && (cpu_features() & CPU_CLMUL))
 		return fcs_clmul(fcs, p, len);
 #endif
 	return fcs_table(fcs, p, len);

@@ -8,22 +8,39 @@
 
 #include <string.h>
 
+#include "cpu.h"
 #include "hdlc.h"
 #include "hdlcx.h"
 
-/* The vector loops in use (hdlcx.c): -1 until the CPU was asked. */
+/* The loops in use: -1 until the first frame or hdlc_accel() asks. */
 static int hdlc_vec = -1;
 
 int
 hdlc_accel(int want)
 {
-	int have = hdlcx_level();
+	int f = cpu_features(), have;
 
-	if (want >= 0)
-		hdlc_vec = want < have ? want : have;
-	else if (hdlc_vec < 0)
+	have = (f & CPU_AVX512) ? HDLC_AVX512 : (f & CPU_AVX2) ? HDLC_AVX2 :
+	    HDLC_SCALAR;
+	if (want >= 0 && want < have)
+		have = want;
+	if (want >= 0 || hdlc_vec < 0)
 		hdlc_vec = have;
 	return hdlc_vec;
+}
+
+const char *
+hdlc_accel_str(int level)
+{
+	return level == HDLC_AVX512 ? "AVX-512" : level == HDLC_AVX2 ?
+	    "AVX2" : "scalar";
+}
+
+/* The loops for this frame; a load and a compare once they are known. */
+static inline int
+hdlc_level(void)
+{
+	return hdlc_vec >= 0 ? hdlc_vec : hdlc_accel(-1);
 }
 
 void
@@ -102,7 +119,7 @@ hdlc_unescape(struct hdlc_dec *d, const uint8_t *in, size_t n)
 	uint8_t c;
 
 	/* o <= d->len + i < sizeof(d->buf): the first m octets fit. */
-	if (m >= 32 && hdlc_accel(-1) != HDLCX_SCALAR)
+	if (m >= 32 && hdlc_level() != HDLC_SCALAR)
 		i = hdlcx_unescape(hdlc_vec, d->buf, &o, in, m, &x);
 	for (; i + 8 <= m && !has_flag(in + i); i += 8) {
 		UNESC(in[i]); UNESC(in[i + 1]); UNESC(in[i + 2]);
@@ -203,7 +220,7 @@ hdlc_encode(const struct hdlc_enc *e, const uint8_t *in, size_t n,
 	/* RFC 1662 C.2: the complemented FCS, least significant octet first. */
 	fcs = hdlc_fcs(HDLC_FCS_INIT, in, n) ^ 0xffff;
 	out[o++] = HDLC_FLAG;
-	if (n >= 16 && hdlc_accel(-1) != HDLCX_SCALAR)
+	if (n >= 16 && hdlc_level() != HDLC_SCALAR)
 		i = hdlcx_escape(hdlc_vec, e, in, n, out, &o);
 	for (; i < n; i++)
 		o = hdlc_put(e, out, o, in[i]);

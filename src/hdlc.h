@@ -40,11 +40,15 @@ struct hdlc_enc {
 };
 
 /*
- * Which loops escape and unescape: 0 = scalar, 1 = AVX2, 2 = AVX-512 VBMI2
- * (hdlcx.c).  want = the most to use (capped at what the CPU has; the
- * default is the best), or -1 to only ask.  Returns the loops in use.
+ * Which loops escape and unescape (the vector ones are in hdlcx.c).
+ * hdlc_accel: want = the most to use, capped at what the CPU has (the
+ * default is the best), or -1 to only ask; returns the loops in use.
  */
+#define HDLC_SCALAR	0
+#define HDLC_AVX2	1
+#define HDLC_AVX512	2
 int		hdlc_accel(int want);
+const char	*hdlc_accel_str(int);
 uint16_t	hdlc_fcs(uint16_t fcs, const uint8_t *, size_t);
 void		hdlc_dec_init(struct hdlc_dec *);
 /*

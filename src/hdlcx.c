@@ -30,48 +30,6 @@
 	    "avx512vbmi2,bmi2,popcnt")))
 #define HDLCX_AVX2	__attribute__((target("avx2,popcnt")))
 
-static void
-cpuid(unsigned int leaf, unsigned int sub, unsigned int r[4])
-{
-	__asm__("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-	    : "a"(leaf), "c"(sub));
-}
-
-int
-hdlcx_level(void)
-{
-	static int have = -1;
-	unsigned int r[4], lo, hi;
-
-	if (have >= 0)
-		return have;
-	have = HDLCX_SCALAR;
-	cpuid(0, 0, r);
-	if (r[0] < 7)
-		return have;
-	cpuid(1, 0, r);
-	if (!((r[2] >> 27) & 1) || !((r[2] >> 23) & 1))	/* OSXSAVE, POPCNT */
-		return have;
-	/* What the kernel saves: XMM and YMM (XCR0 bits 1, 2), and for
-	 * AVX-512 the opmask and ZMM state too (bits 5-7). */
-	__asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-	if ((lo & 0x06) != 0x06)
-		return have;
-	cpuid(7, 0, r);
-	if (!((r[1] >> 5) & 1))		/* AVX2 */
-		return have;
-	have = HDLCX_AVX2_LEVEL;
-	if ((lo & 0xe6) == 0xe6 &&
-	    ((r[1] >> 16) & 1) &&	/* AVX512F */
-	    ((r[1] >> 30) & 1) &&	/* AVX512BW */
-	    ((r[1] >> 31) & 1) &&	/* AVX512VL */
-	    ((r[1] >> 8) & 1) &&	/* BMI2 */
-	    ((r[2] >> 1) & 1) &&	/* AVX512_VBMI */
-	    ((r[2] >> 6) & 1))		/* AVX512_VBMI2 */
-		have = HDLCX_AVX512;
-	return have;
-}
-
 /*
  * 64 octets a step while no flag is among them and the step's output
  * surely fits: every 0x7d is dropped and the octet after it XORed with
@@ -246,7 +204,7 @@ size_t
 hdlcx_unescape(int level, uint8_t *out, size_t *o, const uint8_t *in,
     size_t m, unsigned int *x)
 {
-	if (level == HDLCX_AVX512)
+	if (level == HDLC_AVX512)
 		return unescape512(out, o, in, m, x);
 	return unescape256(out, o, in, m, x);
 }
@@ -255,18 +213,12 @@ size_t
 hdlcx_escape(int level, const struct hdlc_enc *enc, const uint8_t *in,
     size_t n, uint8_t *out, size_t *o)
 {
-	if (level == HDLCX_AVX512)
+	if (level == HDLC_AVX512)
 		return escape512(enc, in, n, out, o);
 	return escape256(enc, in, n, out, o);
 }
 
 #else
-
-int
-hdlcx_level(void)
-{
-	return HDLCX_SCALAR;
-}
 
 size_t
 hdlcx_unescape(int level, uint8_t *out, size_t *o, const uint8_t *in,

@@ -10,14 +10,8 @@
 
 struct hdlc_enc;
 
-/* The loops there are: the CPU's best, and what hdlc_accel() takes. */
-#define HDLCX_SCALAR		0
-#define HDLCX_AVX2_LEVEL	1
-#define HDLCX_AVX512		2
-
-int	hdlcx_level(void);
 /* Both return how many input octets they took: whole blocks only.  The
- * level is HDLCX_AVX2_LEVEL or HDLCX_AVX512, at most hdlcx_level(). */
+ * level is HDLC_AVX2 or HDLC_AVX512, one the CPU has (hdlc_accel). */
 size_t	hdlcx_unescape(int level, uint8_t *out, size_t *o, const uint8_t *in,
 	    size_t m, unsigned int *x);
 size_t	hdlcx_escape(int level, const struct hdlc_enc *, const uint8_t *in,

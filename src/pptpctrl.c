@@ -283,10 +283,11 @@ hdlc_allowed(void)
 {
 	static const char *const word[] = { "-AVX", "-AVX2", "-AVX512F",
 	    "-AVX512BW", "-AVX512VL", "-AVX512_VBMI", "-AVX512_VBMI2" };
-	static const int cap[] = { 0, 0, 1, 1, 1, 1, 1 };
+	static const int cap[] = { HDLC_SCALAR, HDLC_SCALAR, HDLC_AVX2,
+	    HDLC_AVX2, HDLC_AVX2, HDLC_AVX2, HDLC_AVX2 };
 	const char *t = getenv("GLIBC_TUNABLES"), *p;
 	size_t i, n;
-	int most = 2;
+	int most = HDLC_AVX512;
 
 	if (t == NULL || (t = strstr(t, "glibc.cpu.hwcaps=")) == NULL)
 		return most;

@@ -176,8 +176,8 @@ call_start(struct relay *r)
 	log_info("call %u/%u up (client window %u, %u bps)", r->ctrl.call_id,
 	    r->ctrl.peer_call_id, r->ctrl.peer_window, r->ctrl.maxbps);
 	if (!r->p->kernel)
-		log_debug("HDLC on the pty: %s loops", hdlc_accel(-1) == 2 ?
-		    "AVX-512" : hdlc_accel(-1) == 1 ? "AVX2" : "scalar");
+		log_debug("HDLC on the pty: %s loops",
+		    hdlc_accel_str(hdlc_accel(-1)));
 	return 0;
 }
 

@@ -232,10 +232,10 @@ LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 
 	if (n < 2)
 		return 0;
-	best = hdlc_accel(2);
+	best = hdlc_accel(HDLC_AVX512);
 	/* Every form of the loops the CPU has: scalar, AVX2, AVX-512
 	 * (src/hdlcx.c). */
-	for (level = 0; level <= best; level++) {
+	for (level = HDLC_SCALAR; level <= best; level++) {
 		hdlc_accel(level);
 		fuzz_one(p, n);
 	}

@@ -610,20 +610,18 @@ run_all(void)
 int
 main(void)
 {
-	static const char *const name[] = { "(scalar loops)", "(AVX2 loops)",
-	    "(AVX-512 loops)" };
-	int level, best = hdlc_accel(2);
+	int level, best = hdlc_accel(HDLC_AVX512);
 
-	for (level = 0; level <= best; level++) {
+	for (level = HDLC_SCALAR; level <= best; level++) {
 		CHECK_EQ(hdlc_accel(level), level);
-		ct_ctx = name[level];
+		ct_ctx = hdlc_accel_str(level);
 		run_all();
 		if (level > 0)
 			test_vector_vs_scalar(level);
 	}
-	if (best < 2)
+	if (best < HDLC_AVX512)
 		printf("t_hdlc: this CPU has no %s: those loops are not tested "
-		    "here\n", best == 0 ? "AVX2 and no AVX-512 VBMI2" :
+		    "here\n", best == HDLC_SCALAR ? "AVX2 and no AVX-512 VBMI2" :
 		    "AVX-512 VBMI2");
 	return ct_done("t_hdlc");
 }
